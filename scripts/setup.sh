@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what is missing (Debian 12 packages, the pinned npm test readers),
+# then configures and builds into ./build. Quick when run again: apt and npm
+# are only touched when something is missing, and ninja rebuilds only changes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  # build
+  meson ninja-build pkg-config g++ libglib2.0-dev
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
+  libblosc-dev nlohmann-json3-dev libgtest-dev
+  # run
+  gstreamer1.0-tools gstreamer1.0-plugins-base
+  # independent readers used by the tests and benchmarks
+  python3-zarr python3-numcodecs python3-numpy python3-jsonschema
+  python3-gi gir1.2-gstreamer-1.0
+  procps
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+  [ "$status" = installed ] || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if [ ! -f build/build.ninja ]; then
+  meson setup build
+fi
+ninja -C build

@@ -1,0 +1,53 @@
+// What a dataset looks like: array geometry, data type, chunking, compression.
+// Plain data; Writer validates it and says which setting is wrong.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace zarr {
+
+enum class DataType { uint8, int8, uint16, int16, float32 };
+
+std::size_t sample_size(DataType type);
+
+enum class Compressor { none, blosc_lz4, blosc_lz4hc, blosc_blosclz, blosc_zstd, blosc_zlib };
+enum class Shuffle { none, byte, bit };
+
+struct Compression {
+  Compressor compressor = Compressor::none;
+  int clevel = 1;  // 0..9
+  Shuffle shuffle = Shuffle::byte;
+};
+
+// Dimensions are (t, c, y, x); t grows as frames are appended.
+struct Settings {
+  std::string location;  // the dataset's root directory
+  bool overwrite = false;  // only ever removes an existing Zarr dataset
+
+  DataType data_type = DataType::uint8;
+  std::uint32_t width = 0;
+  std::uint32_t height = 0;
+  std::uint32_t channels = 1;
+
+  // Chunk shape (tile_planes, 1, tile_height, tile_width). 0 or larger than
+  // the frame means the whole extent; tile_planes 0 derives the plane count
+  // from max_bytes_per_chunk.
+  std::uint32_t tile_width = 0;
+  std::uint32_t tile_height = 0;
+  std::uint32_t tile_planes = 0;
+  std::uint64_t max_bytes_per_chunk = 64ull << 20;
+
+  Compression compression;
+
+  double pixel_size_x_um = 1.0;
+  double pixel_size_y_um = 1.0;
+
+  std::string user_metadata_json;  // empty, or a JSON object for 0/.zattrs
+
+  unsigned max_threads = 0;  // compression/writing workers; 0 = number of cores
+};
+
+}  // namespace zarr
