@@ -16,6 +16,8 @@ packages=(
   python3-zarr python3-numcodecs python3-numpy python3-jsonschema
   python3-gi gir1.2-gstreamer-1.0
   procps
+  # GenICam cameras
+  libaravis-dev aravis-tools
 )
 
 missing=()
@@ -28,6 +30,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# The Zarr v3 reader of the tests (zarrita), pinned by tests/js/package-lock.json.
+if ! command -v npm >/dev/null; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends nodejs npm
+fi
+if [ ! -f tests/js/node_modules/.package-lock.json ] ||
+   [ tests/js/package-lock.json -nt tests/js/node_modules/.package-lock.json ]; then
+  npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
 fi
 
 if [ ! -f build/build.ninja ]; then
