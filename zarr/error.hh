@@ -31,4 +31,8 @@ class Error : public std::runtime_error {
   int errno_;
 };
 
+// An Error for a failed system call on `path`: "<action> <path>: <strerror>".
+// ENOSPC and EDQUOT become no_space whatever `code` says.
+Error system_error(ErrorCode code, const std::string& action, const std::string& path, int system_errno);
+
 }  // namespace zarr

@@ -1,5 +1,13 @@
 #include "zarr/settings.hh"
 
+#include <blosc.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "zarr/chunk_grid.hh"
+#include "zarr/error.hh"
+
 namespace zarr {
 
 std::size_t sample_size(DataType type) {
@@ -14,6 +22,107 @@ std::size_t sample_size(DataType type) {
       return 4;
   }
   return 0;  // unreachable: every enumerator is handled above
+}
+
+const char* to_string(DataType type) {
+  switch (type) {
+    case DataType::uint8: return "uint8";
+    case DataType::int8: return "int8";
+    case DataType::uint16: return "uint16";
+    case DataType::int16: return "int16";
+    case DataType::float32: return "float32";
+  }
+  return "unknown";
+}
+
+const char* to_string(Compressor compressor) {
+  switch (compressor) {
+    case Compressor::none: return "none";
+    case Compressor::blosc_lz4: return "lz4";
+    case Compressor::blosc_lz4hc: return "lz4hc";
+    case Compressor::blosc_blosclz: return "blosclz";
+    case Compressor::blosc_zstd: return "zstd";
+    case Compressor::blosc_zlib: return "zlib";
+  }
+  return "unknown";
+}
+
+const char* to_string(Shuffle shuffle) {
+  switch (shuffle) {
+    case Shuffle::none: return "none";
+    case Shuffle::byte: return "byte";
+    case Shuffle::bit: return "bit";
+  }
+  return "unknown";
+}
+
+namespace {
+
+[[noreturn]] void reject(const std::string& setting, const std::string& why) {
+  throw Error(ErrorCode::invalid_setting, "invalid setting " + setting + ": " + why);
+}
+
+void check_extent(const char* name, std::uint32_t value, std::uint32_t max) {
+  if (value == 0 || value > max)
+    reject(name, std::to_string(value) + " is not within 1.." + std::to_string(max));
+}
+
+void check_pixel_size(const char* name, double value) {
+  if (!std::isfinite(value) || value <= 0) reject(name, "must be a positive number of micrometers");
+}
+
+}  // namespace
+
+void validate(const Settings& s) {
+  if (s.location.empty()) reject("location", "is empty");
+  check_extent("width", s.width, max_frame_extent);
+  check_extent("height", s.height, max_frame_extent);
+  check_extent("channels", s.channels, max_channels);
+  if (sample_size(s.data_type) == 0) reject("data_type", "unknown data type");
+  if (s.tile_planes == 0 && s.max_bytes_per_chunk == 0)
+    reject("max_bytes_per_chunk", "is 0 while tile_planes is 0 (derive the plane count from it), so no chunk size follows");
+
+  const ChunkShape chunk = derive_chunk_shape(s);
+  const std::uint64_t chunk_bytes =
+      std::uint64_t(chunk.planes) * chunk.height * chunk.width * sample_size(s.data_type);
+  if (chunk_bytes > std::uint64_t(BLOSC_MAX_BUFFERSIZE))
+    reject(s.tile_planes ? "tile_planes" : "max_bytes_per_chunk",
+           "gives chunks of " + std::to_string(chunk_bytes) + " bytes, more than the limit of " +
+               std::to_string(BLOSC_MAX_BUFFERSIZE) + " bytes");
+
+  switch (s.compression.compressor) {
+    case Compressor::none:
+    case Compressor::blosc_lz4:
+    case Compressor::blosc_lz4hc:
+    case Compressor::blosc_blosclz:
+    case Compressor::blosc_zstd:
+    case Compressor::blosc_zlib:
+      break;
+    default:
+      reject("compression.compressor", "unknown compressor");
+  }
+  if (s.compression.clevel < 0 || s.compression.clevel > 9)
+    reject("compression.clevel", std::to_string(s.compression.clevel) + " is not within 0..9");
+  if (s.compression.shuffle != Shuffle::none && s.compression.shuffle != Shuffle::byte &&
+      s.compression.shuffle != Shuffle::bit)
+    reject("compression.shuffle", "unknown shuffle");
+
+  check_pixel_size("pixel_size_x_um", s.pixel_size_x_um);
+  check_pixel_size("pixel_size_y_um", s.pixel_size_y_um);
+
+  if (!s.user_metadata_json.empty()) {
+    nlohmann::json parsed;
+    try {
+      parsed = nlohmann::json::parse(s.user_metadata_json);
+    } catch (const nlohmann::json::parse_error& e) {
+      reject("user_metadata_json", std::string("is not valid JSON (") + e.what() + ")");
+    }
+    if (!parsed.is_object()) reject("user_metadata_json", std::string("must be a JSON object, not ") + parsed.type_name());
+  }
+
+  if (s.max_threads > 1024) reject("max_threads", std::to_string(s.max_threads) + " is more than 1024");
+  if (s.rows_in_flight == 0 || s.rows_in_flight > max_rows_in_flight)
+    reject("rows_in_flight", std::to_string(s.rows_in_flight) + " is not within 1.." + std::to_string(max_rows_in_flight));
 }
 
 }  // namespace zarr

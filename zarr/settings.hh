@@ -48,6 +48,27 @@ struct Settings {
   std::string user_metadata_json;  // empty, or a JSON object for 0/.zattrs
 
   unsigned max_threads = 0;  // compression/writing workers; 0 = number of cores
+
+  // Completed chunk rows waiting for the workers, on top of the row being
+  // filled; append() blocks when this many are pending. Memory is about
+  // (1 + rows_in_flight) chunk rows; see docs/zarr-library.md.
+  unsigned rows_in_flight = 1;
+
+  // fsync every file (and its directory) before it counts as written, so a
+  // power cut cannot leave a renamed but empty file. Off trades that for speed.
+  bool sync_files = true;
 };
+
+// Limits enforced by validate().
+inline constexpr std::uint32_t max_frame_extent = 65536;  // width, height
+inline constexpr std::uint32_t max_channels = 1024;
+inline constexpr unsigned max_rows_in_flight = 64;
+
+// Throws zarr::Error(invalid_setting) naming the first wrong setting.
+void validate(const Settings& settings);
+
+const char* to_string(DataType type);
+const char* to_string(Compressor compressor);
+const char* to_string(Shuffle shuffle);
 
 }  // namespace zarr

@@ -1,0 +1,56 @@
+#include "zarr/chunk_grid.hh"
+
+#include <algorithm>
+
+namespace zarr {
+
+namespace {
+
+std::uint32_t clamp_tile(std::uint32_t tile, std::uint32_t extent) {
+  return (tile == 0 || tile > extent) ? extent : tile;
+}
+
+std::uint32_t ceil_div(std::uint32_t a, std::uint32_t b) { return (a + b - 1) / b; }
+
+}  // namespace
+
+ChunkShape derive_chunk_shape(const Settings& settings) {
+  ChunkShape shape;
+  shape.width = clamp_tile(settings.tile_width, settings.width);
+  shape.height = clamp_tile(settings.tile_height, settings.height);
+  shape.planes = settings.tile_planes;
+  if (shape.planes == 0) {
+    const std::uint64_t plane_bytes =
+        std::uint64_t(shape.width) * shape.height * sample_size(settings.data_type);
+    const std::uint64_t planes = settings.max_bytes_per_chunk / plane_bytes;
+    shape.planes = std::uint32_t(std::clamp<std::uint64_t>(planes, 1, UINT32_MAX));
+  }
+  return shape;
+}
+
+ChunkGrid::ChunkGrid(std::uint32_t channels, std::uint32_t height, std::uint32_t width, ChunkShape chunk)
+    : channels_(channels),
+      height_(height),
+      width_(width),
+      chunk_(chunk),
+      chunks_y_(ceil_div(height, chunk.height)),
+      chunks_x_(ceil_div(width, chunk.width)) {}
+
+ChunkPosition ChunkGrid::position(std::size_t index) const {
+  ChunkPosition position;
+  position.x = std::uint32_t(index % chunks_x_);
+  index /= chunks_x_;
+  position.y = std::uint32_t(index % chunks_y_);
+  position.c = std::uint32_t(index / chunks_y_);
+  return position;
+}
+
+std::uint32_t ChunkGrid::valid_height(std::uint32_t chunk_y) const {
+  return std::min(chunk_.height, height_ - chunk_y * chunk_.height);
+}
+
+std::uint32_t ChunkGrid::valid_width(std::uint32_t chunk_x) const {
+  return std::min(chunk_.width, width_ - chunk_x * chunk_.width);
+}
+
+}  // namespace zarr

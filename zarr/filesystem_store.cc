@@ -1,0 +1,182 @@
+#include "zarr/filesystem_store.hh"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <fstream>
+
+#include "zarr/error.hh"
+
+namespace fs = std::filesystem;
+
+namespace zarr {
+
+namespace {
+
+// Closes a descriptor on every path out of a function.
+struct FileDescriptor {
+  int fd = -1;
+  explicit FileDescriptor(int f) : fd(f) {}
+  ~FileDescriptor() {
+    if (fd >= 0) ::close(fd);
+  }
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  // Closing can report a delayed write error (NFS, quotas): check it.
+  int release_and_close() {
+    const int result = ::close(fd);
+    fd = -1;
+    return result;
+  }
+};
+
+void sync_directory(const fs::path& directory) {
+  FileDescriptor dir(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir.fd < 0) throw system_error(ErrorCode::open_failed, "cannot open directory", directory.string(), errno);
+  if (::fsync(dir.fd) != 0 && errno != EINVAL)  // some filesystems cannot sync directories
+    throw system_error(ErrorCode::write_failed, "cannot sync directory", directory.string(), errno);
+}
+
+bool is_existing_directory(const fs::path& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+std::string temporary_name(const fs::path& target) {
+  static std::atomic<std::uint64_t> counter{0};
+  return "." + target.filename().string() + "." + std::to_string(::getpid()) + "-" +
+         std::to_string(counter.fetch_add(1)) + ".partial";
+}
+
+}  // namespace
+
+FilesystemStore::FilesystemStore(fs::path root, bool sync_files) : root_(std::move(root)), sync_files_(sync_files) {
+  struct stat st;
+  if (::stat(root_.c_str(), &st) == 0) {
+    if (!S_ISDIR(st.st_mode))
+      throw Error(ErrorCode::already_exists,
+                  "location " + root_.string() + " exists and is not a directory (not a Zarr dataset); nothing was removed",
+                  root_.string(), ENOTDIR);
+  } else if (errno != ENOENT) {
+    throw system_error(ErrorCode::open_failed, "cannot access location", root_.string(), errno);
+  }
+  ensure_directory(root_);
+}
+
+void FilesystemStore::ensure_directory(const fs::path& directory) {
+  {
+    std::lock_guard lock(directories_mutex_);
+    if (known_directories_.count(directory.string())) return;
+  }
+  if (!is_existing_directory(directory)) {
+    const fs::path parent = directory.parent_path();
+    if (!parent.empty() && parent != directory) ensure_directory(parent);
+    if (::mkdir(directory.c_str(), 0777) != 0 && errno != EEXIST)
+      throw system_error(ErrorCode::open_failed, "cannot create directory", directory.string(), errno);
+    if (!is_existing_directory(directory))
+      throw system_error(ErrorCode::open_failed, "cannot create directory", directory.string(), ENOTDIR);
+    if (sync_files_ && !parent.empty()) sync_directory(parent);
+  }
+  std::lock_guard lock(directories_mutex_);
+  known_directories_.insert(directory.string());
+}
+
+void FilesystemStore::put(const std::string& key, std::span<const std::byte> bytes) {
+  const fs::path target = root_ / key;
+  const fs::path directory = target.parent_path();
+  ensure_directory(directory);
+  const fs::path temporary = directory / temporary_name(target);
+
+  FileDescriptor file(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  if (file.fd < 0) throw system_error(ErrorCode::open_failed, "cannot create", temporary.string(), errno);
+  auto fail = [&](const char* action, int error) {
+    ::unlink(temporary.c_str());
+    return system_error(ErrorCode::write_failed, action, target.string(), error);
+  };
+
+  const std::byte* data = bytes.data();
+  std::size_t left = bytes.size();
+  while (left > 0) {
+    const ssize_t n = ::write(file.fd, data, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw fail("cannot write", errno);
+    }
+    data += n;
+    left -= std::size_t(n);
+  }
+  if (sync_files_ && ::fsync(file.fd) != 0) throw fail("cannot sync", errno);
+  if (file.release_and_close() != 0) throw fail("cannot write", errno);
+  if (::rename(temporary.c_str(), target.c_str()) != 0) throw fail("cannot rename into place", errno);
+  if (sync_files_) sync_directory(directory);
+}
+
+std::optional<std::vector<std::byte>> FilesystemStore::get(const std::string& key) const {
+  const fs::path path = root_ / key;
+  FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (file.fd < 0) {
+    if (errno == ENOENT) return std::nullopt;
+    throw system_error(ErrorCode::open_failed, "cannot open", path.string(), errno);
+  }
+  std::vector<std::byte> bytes;
+  std::byte buffer[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(file.fd, buffer, sizeof buffer);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw system_error(ErrorCode::open_failed, "cannot read", path.string(), errno);
+    }
+    if (n == 0) break;
+    bytes.insert(bytes.end(), buffer, buffer + n);
+  }
+  return bytes;
+}
+
+std::vector<std::string> FilesystemStore::list(const std::string& prefix, std::size_t max_keys) const {
+  std::vector<std::string> keys;
+  std::error_code error;
+  fs::recursive_directory_iterator it(root_, error), end;
+  if (error) throw system_error(ErrorCode::open_failed, "cannot list", root_.string(), error.value());
+  for (; it != end && keys.size() < max_keys; it.increment(error)) {
+    if (error) throw system_error(ErrorCode::open_failed, "cannot list", root_.string(), error.value());
+    if (it->is_directory(error)) continue;
+    std::string key = it->path().lexically_relative(root_).generic_string();
+    if (key.starts_with(prefix)) keys.push_back(std::move(key));
+  }
+  if (error) throw system_error(ErrorCode::open_failed, "cannot list", root_.string(), error.value());
+  return keys;
+}
+
+void FilesystemStore::remove(const std::string& prefix) {
+  {
+    std::lock_guard lock(directories_mutex_);
+    known_directories_.clear();
+  }
+  std::error_code error;
+  if (!prefix.empty()) {
+    fs::remove_all(root_ / prefix, error);
+    if (error) throw system_error(ErrorCode::write_failed, "cannot remove", (root_ / prefix).string(), error.value());
+    return;
+  }
+  // The whole dataset: empty the root but keep it (it may be a mount point).
+  std::vector<fs::path> entries;
+  for (fs::directory_iterator it(root_, error), end; !error && it != end; it.increment(error))
+    entries.push_back(it->path());
+  if (error) throw system_error(ErrorCode::write_failed, "cannot list", root_.string(), error.value());
+  for (const fs::path& entry : entries) {
+    fs::remove_all(entry, error);
+    if (error) throw system_error(ErrorCode::write_failed, "cannot remove", entry.string(), error.value());
+  }
+}
+
+bool FilesystemStore::exists(const std::string& key) const {
+  struct stat st;
+  return ::stat((root_ / key).c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+std::string FilesystemStore::describe(const std::string& key) const { return (root_ / key).string(); }
+
+}  // namespace zarr
