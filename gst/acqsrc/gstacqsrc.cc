@@ -1,0 +1,489 @@
+/**
+ * SECTION:element-acqsrc
+ * @title: acqsrc
+ *
+ * A scientific camera as a source, for recording with zarrsink. It stands
+ * in for Acquire's camera: the `camera` property picks the camera by its
+ * Acquire name, `exposure-time-us` sets the exposure, the caps set the
+ * frame size and pixel type, and `num-buffers` the number of frames.
+ *
+ * The simulated cameras are "simulated: radial sin" (moving rings,
+ * deterministic), "simulated: uniform random" (noise seeded by `seed`) and
+ * "simulated: empty" (zeros, at no cost). A live camera (`is-live`, the
+ * default) delivers one frame per frame period, paced by the pipeline
+ * clock; frames that downstream does not take in time are dropped,
+ * counted in `frames-dropped`, and the next buffer is marked DISCONT.
+ *
+ * Buffers carry PTS = n x period, DURATION = one period and
+ * OFFSET = n (the frame number). Without a framerate in the caps the
+ * period is the exposure time; a framerate in the caps sets the period and
+ * must leave room for the exposure.
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 acqsrc camera="simulated: radial sin" exposure-time-us=10000 num-buffers=100 ! video/x-raw,format=GRAY8,width=1920,height=1080 ! videoconvert ! autovideosink
+ * ]|
+ * Shows 100 frames (one second) of the radial-sin camera.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstacqsrc.hh"
+
+#include "camera_registry.hh"
+#include "pipeline_frame_clock.hh"
+
+#include <gst/video/video.h>
+
+#include <atomic>
+#include <cmath>
+#include <memory>
+#include <mutex>
+#include <numeric>
+#include <string>
+
+GST_DEBUG_CATEGORY_STATIC(gst_acq_src_debug);
+#define GST_CAT_DEFAULT gst_acq_src_debug
+
+namespace {
+
+constexpr double kDefaultExposureUs = 10000.0;
+constexpr double kMaxExposureUs = 3600.0 * 1e6;  // one hour
+constexpr int kDefaultWidth = 1920;               // Acquire's simulated camera
+constexpr int kDefaultHeight = 1080;
+
+// Settings from properties, read under `lock` (the streaming thread reads
+// them when it negotiates).
+struct Settings {
+  std::string camera_name = acqsrc::kDefaultCameraName;
+  double exposure_us = kDefaultExposureUs;
+  bool is_live = true;
+  guint64 seed = 0;
+};
+
+// The open camera and what was negotiated for it; lives from start() to stop().
+struct Stream {
+  std::unique_ptr<acqsrc::Camera> camera;
+  bool camera_running = false;
+  GstVideoInfo info;
+  acqsrc::FrameFormat format;
+  bool negotiated = false;
+  GstMemory* blank_memory = nullptr;  // shared zeroed frame of blank cameras
+
+  ~Stream() {
+    if (camera && camera_running) camera->stop();
+    if (blank_memory) gst_memory_unref(blank_memory);
+  }
+};
+
+struct Private {
+  explicit Private(GstElement* element) : clock(element) {}
+  std::mutex lock;
+  Settings settings;
+  acqsrc::PipelineFrameClock clock;
+  std::unique_ptr<Stream> stream;  // touched by start/stop/negotiation/streaming only
+  std::atomic<guint64> frames_dropped{0};
+};
+
+GstClockTime exposure_time(double exposure_us) {
+  return static_cast<GstClockTime>(std::llround(exposure_us * 1000.0));
+}
+
+// The frame rate whose period is the exposure time, exact when it fits.
+void rate_for_exposure(double exposure_us, int* numerator, int* denominator) {
+  const GstClockTime period = exposure_time(exposure_us);
+  const guint64 divisor = std::gcd(guint64{GST_SECOND}, period);
+  const guint64 n = GST_SECOND / divisor;
+  const guint64 d = period / divisor;
+  if (d <= G_MAXINT) {
+    *numerator = static_cast<int>(n);
+    *denominator = static_cast<int>(d);
+  } else {
+    gst_util_double_to_fraction(1e6 / exposure_us, numerator, denominator);
+  }
+}
+
+GstVideoFormat video_format(acqsrc::PixelFormat format) {
+  return format == acqsrc::PixelFormat::Gray8 ? GST_VIDEO_FORMAT_GRAY8 : GST_VIDEO_FORMAT_GRAY16_LE;
+}
+
+GstCaps* caps_for(const acqsrc::CameraCapabilities& capabilities) {
+  GValue formats = G_VALUE_INIT;
+  gst_value_list_init(&formats, capabilities.formats.size());
+  for (acqsrc::PixelFormat format : capabilities.formats) {
+    GValue name = G_VALUE_INIT;
+    g_value_init(&name, G_TYPE_STRING);
+    g_value_set_static_string(&name, gst_video_format_to_string(video_format(format)));
+    gst_value_list_append_and_take_value(&formats, &name);
+  }
+  GstCaps* caps = gst_caps_new_simple("video/x-raw",
+      "width", GST_TYPE_INT_RANGE, capabilities.min_width, capabilities.max_width,
+      "height", GST_TYPE_INT_RANGE, capabilities.min_height, capabilities.max_height,
+      "framerate", GST_TYPE_FRACTION_RANGE, 0, 1, G_MAXINT, 1, nullptr);
+  gst_structure_take_value(gst_caps_get_structure(caps, 0), "format", &formats);
+  return caps;
+}
+
+}  // namespace
+
+struct _GstAcqSrc {
+  GstPushSrc parent;
+  Private* priv;
+};
+
+G_DEFINE_TYPE(GstAcqSrc, gst_acq_src, GST_TYPE_PUSH_SRC);
+GST_ELEMENT_REGISTER_DEFINE(acqsrc, "acqsrc", GST_RANK_NONE, GST_TYPE_ACQ_SRC);
+
+enum { PROP_0, PROP_CAMERA, PROP_EXPOSURE_TIME_US, PROP_IS_LIVE, PROP_SEED, PROP_FRAMES_DROPPED };
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS("video/x-raw, format = (string) { GRAY8, GRAY16_LE }, "
+                    "width = (int) [ 1, 8192 ], height = (int) [ 1, 8192 ], "
+                    "framerate = (fraction) [ 0/1, 2147483647/1 ]"));
+
+static void gst_acq_src_set_property(GObject* object, guint id, const GValue* value, GParamSpec* pspec) {
+  GstAcqSrc* self = GST_ACQ_SRC(object);
+  std::lock_guard lock(self->priv->lock);
+  Settings& settings = self->priv->settings;
+  switch (id) {
+    case PROP_CAMERA: {
+      const char* name = g_value_get_string(value);
+      settings.camera_name = name ? name : acqsrc::kDefaultCameraName;
+      break;
+    }
+    case PROP_EXPOSURE_TIME_US:
+      settings.exposure_us = g_value_get_double(value);
+      break;
+    case PROP_IS_LIVE:
+      settings.is_live = g_value_get_boolean(value);
+      gst_base_src_set_live(GST_BASE_SRC(self), settings.is_live);
+      break;
+    case PROP_SEED:
+      settings.seed = g_value_get_uint64(value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
+  }
+}
+
+static void gst_acq_src_get_property(GObject* object, guint id, GValue* value, GParamSpec* pspec) {
+  GstAcqSrc* self = GST_ACQ_SRC(object);
+  std::lock_guard lock(self->priv->lock);
+  const Settings& settings = self->priv->settings;
+  switch (id) {
+    case PROP_CAMERA:
+      g_value_set_string(value, settings.camera_name.c_str());
+      break;
+    case PROP_EXPOSURE_TIME_US:
+      g_value_set_double(value, settings.exposure_us);
+      break;
+    case PROP_IS_LIVE:
+      g_value_set_boolean(value, settings.is_live);
+      break;
+    case PROP_SEED:
+      g_value_set_uint64(value, settings.seed);
+      break;
+    case PROP_FRAMES_DROPPED:
+      g_value_set_uint64(value, self->priv->frames_dropped.load());
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
+  }
+}
+
+static Settings settings_of(GstAcqSrc* self) {
+  std::lock_guard lock(self->priv->lock);
+  return self->priv->settings;
+}
+
+static gboolean gst_acq_src_start(GstBaseSrc* base) {
+  GstAcqSrc* self = GST_ACQ_SRC(base);
+  const Settings settings = settings_of(self);
+  auto camera = acqsrc::make_camera(settings.camera_name);
+  if (!camera) {
+    const std::string available = acqsrc::describe_available_cameras();
+    GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND,
+        ("Unknown camera \"%s\". Available cameras: %s.", settings.camera_name.c_str(), available.c_str()),
+        ("property camera=\"%s\" names no camera backend", settings.camera_name.c_str()));
+    return FALSE;
+  }
+  self->priv->stream = std::make_unique<Stream>();
+  self->priv->stream->camera = std::move(camera);
+  self->priv->frames_dropped = 0;
+  gst_base_src_set_format(base, GST_FORMAT_TIME);
+  GST_INFO_OBJECT(self, "opened camera \"%s\"", settings.camera_name.c_str());
+  return TRUE;
+}
+
+static gboolean gst_acq_src_stop(GstBaseSrc* base) {
+  GST_ACQ_SRC(base)->priv->stream.reset();
+  return TRUE;
+}
+
+static GstCaps* gst_acq_src_get_caps(GstBaseSrc* base, GstCaps* filter) {
+  GstAcqSrc* self = GST_ACQ_SRC(base);
+  GstCaps* caps = self->priv->stream ? caps_for(self->priv->stream->camera->capabilities())
+                                     : gst_pad_get_pad_template_caps(GST_BASE_SRC_PAD(base));
+  if (filter) {
+    GstCaps* filtered = gst_caps_intersect_full(filter, caps, GST_CAPS_INTERSECT_FIRST);
+    gst_caps_unref(caps);
+    caps = filtered;
+  }
+  return caps;
+}
+
+static GstCaps* gst_acq_src_fixate(GstBaseSrc* base, GstCaps* caps) {
+  GstAcqSrc* self = GST_ACQ_SRC(base);
+  int rate_n, rate_d;
+  rate_for_exposure(settings_of(self).exposure_us, &rate_n, &rate_d);
+  caps = gst_caps_make_writable(caps);
+  caps = gst_caps_truncate(caps);
+  GstStructure* s = gst_caps_get_structure(caps, 0);
+  gst_structure_fixate_field_nearest_int(s, "width", kDefaultWidth);
+  gst_structure_fixate_field_nearest_int(s, "height", kDefaultHeight);
+  gst_structure_fixate_field_string(s, "format", "GRAY8");
+  // An open framerate becomes the exposure's rate (period = exposure time).
+  if (gst_structure_has_field(s, "framerate"))
+    gst_structure_fixate_field_nearest_fraction(s, "framerate", rate_n, rate_d);
+  else
+    gst_structure_set(s, "framerate", GST_TYPE_FRACTION, rate_n, rate_d, nullptr);
+  return GST_BASE_SRC_CLASS(gst_acq_src_parent_class)->fixate(base, caps);
+}
+
+static gboolean gst_acq_src_set_caps(GstBaseSrc* base, GstCaps* caps) {
+  GstAcqSrc* self = GST_ACQ_SRC(base);
+  Stream* stream = self->priv->stream.get();
+  const Settings settings = settings_of(self);
+  GstVideoInfo info;
+  if (!stream || !gst_video_info_from_caps(&info, caps)) {
+    GST_ERROR_OBJECT(self, "cannot use caps %" GST_PTR_FORMAT, caps);
+    return FALSE;
+  }
+
+  acqsrc::FrameFormat format;
+  format.format = GST_VIDEO_INFO_FORMAT(&info) == GST_VIDEO_FORMAT_GRAY8 ? acqsrc::PixelFormat::Gray8
+                                                                          : acqsrc::PixelFormat::Gray16LE;
+  format.width = GST_VIDEO_INFO_WIDTH(&info);
+  format.height = GST_VIDEO_INFO_HEIGHT(&info);
+  acqsrc::CameraSettings camera_settings;
+  camera_settings.exposure_time = exposure_time(settings.exposure_us);
+  camera_settings.seed = settings.seed;
+  if (GST_VIDEO_INFO_FPS_N(&info) > 0) {
+    format.rate_numerator = GST_VIDEO_INFO_FPS_N(&info);
+    format.rate_denominator = GST_VIDEO_INFO_FPS_D(&info);
+    const GstClockTime period = format.frame_time(1);
+    if (camera_settings.exposure_time > period) {
+      GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
+          ("The exposure time (exposure-time-us=%g) is longer than the frame period of %g us "
+           "set by the framerate %d/%d. Lower exposure-time-us or the framerate.",
+           settings.exposure_us, period / 1000.0, format.rate_numerator, format.rate_denominator),
+          ("caps %" GST_PTR_FORMAT, caps));
+      return FALSE;
+    }
+  } else {
+    rate_for_exposure(settings.exposure_us, &format.rate_numerator, &format.rate_denominator);
+  }
+
+  try {
+    if (stream->camera_running) {
+      stream->camera->stop();
+      stream->camera_running = false;
+    }
+    stream->camera->configure(format, camera_settings);
+    stream->camera->start(self->priv->clock, settings.is_live);
+    stream->camera_running = true;
+  } catch (const acqsrc::CameraError& error) {
+    GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("Camera \"%s\" refused the settings: %s",
+        settings.camera_name.c_str(), error.what()), ("caps %" GST_PTR_FORMAT, caps));
+    return FALSE;
+  }
+
+  if (stream->blank_memory) gst_memory_unref(stream->blank_memory);
+  stream->blank_memory = nullptr;
+  if (stream->camera->frames_are_blank()) {
+    GstAllocationParams params;
+    gst_allocation_params_init(&params);
+    params.flags = GST_MEMORY_FLAG_ZERO_PREFIXED;
+    stream->blank_memory = gst_allocator_alloc(nullptr, GST_VIDEO_INFO_SIZE(&info), &params);
+    GstMapInfo map;
+    gst_memory_map(stream->blank_memory, &map, GST_MAP_WRITE);
+    memset(map.data, 0, map.size);
+    gst_memory_unmap(stream->blank_memory, &map);
+    // Buffers share it, so downstream writers must copy first.
+    GST_MINI_OBJECT_FLAG_SET(stream->blank_memory, GST_MEMORY_FLAG_READONLY);
+  }
+
+  stream->info = info;
+  stream->format = format;
+  stream->negotiated = true;
+  GST_INFO_OBJECT(self, "frames %dx%d %s at %d/%d fps, exposure %g us", format.width, format.height,
+      GST_VIDEO_INFO_NAME(&info), format.rate_numerator, format.rate_denominator, settings.exposure_us);
+  return TRUE;
+}
+
+static gboolean gst_acq_src_query(GstBaseSrc* base, GstQuery* query) {
+  GstAcqSrc* self = GST_ACQ_SRC(base);
+  Stream* stream = self->priv->stream.get();
+  if (GST_QUERY_TYPE(query) == GST_QUERY_LATENCY && gst_base_src_is_live(base) && stream && stream->negotiated) {
+    // A frame exists only once its period has passed.
+    gst_query_set_latency(query, TRUE, stream->format.frame_time(1), GST_CLOCK_TIME_NONE);
+    return TRUE;
+  }
+  return GST_BASE_SRC_CLASS(gst_acq_src_parent_class)->query(base, query);
+}
+
+static gboolean gst_acq_src_is_seekable(GstBaseSrc*) { return FALSE; }
+
+static gboolean gst_acq_src_unlock(GstBaseSrc* base) {
+  GstAcqSrc* self = GST_ACQ_SRC(base);
+  self->priv->clock.interrupt();
+  if (self->priv->stream) self->priv->stream->camera->interrupt();
+  return TRUE;
+}
+
+static gboolean gst_acq_src_unlock_stop(GstBaseSrc* base) {
+  GstAcqSrc* self = GST_ACQ_SRC(base);
+  self->priv->clock.resume();
+  if (self->priv->stream) self->priv->stream->camera->resume();
+  return TRUE;
+}
+
+static GstFlowReturn gst_acq_src_alloc(GstPushSrc* push, GstBuffer** buffer) {
+  GstBaseSrc* base = GST_BASE_SRC(push);
+  Stream* stream = GST_ACQ_SRC(push)->priv->stream.get();
+  if (!stream || !stream->negotiated) return GST_FLOW_NOT_NEGOTIATED;
+  const GstVideoInfo& info = stream->info;
+
+  if (stream->blank_memory) {
+    *buffer = gst_buffer_new();
+    gst_buffer_append_memory(*buffer, gst_memory_ref(stream->blank_memory));
+    gst_buffer_add_video_meta_full(*buffer, GST_VIDEO_FRAME_FLAG_NONE, GST_VIDEO_INFO_FORMAT(&info),
+        GST_VIDEO_INFO_WIDTH(&info), GST_VIDEO_INFO_HEIGHT(&info), GST_VIDEO_INFO_N_PLANES(&info),
+        const_cast<gsize*>(info.offset), const_cast<gint*>(info.stride));
+    return GST_FLOW_OK;
+  }
+
+  if (GstBufferPool* pool = gst_base_src_get_buffer_pool(base)) {
+    const GstFlowReturn result = gst_buffer_pool_acquire_buffer(pool, buffer, nullptr);
+    gst_object_unref(pool);
+    return result;
+  }
+  GstAllocator* allocator = nullptr;
+  GstAllocationParams params;
+  gst_base_src_get_allocator(base, &allocator, &params);
+  *buffer = gst_buffer_new_allocate(allocator, GST_VIDEO_INFO_SIZE(&info), &params);
+  if (allocator) gst_object_unref(allocator);
+  return *buffer ? GST_FLOW_OK : GST_FLOW_ERROR;
+}
+
+static GstFlowReturn gst_acq_src_fill(GstPushSrc* push, GstBuffer* buffer) {
+  GstAcqSrc* self = GST_ACQ_SRC(push);
+  Stream* stream = self->priv->stream.get();
+  if (!stream || !stream->negotiated) return GST_FLOW_NOT_NEGOTIATED;
+  acqsrc::Camera& camera = *stream->camera;
+
+  const std::optional<acqsrc::FrameInfo> frame = camera.wait_for_frame();
+  if (!frame) return GST_FLOW_FLUSHING;
+
+  if (!camera.frames_are_blank()) {
+    GstVideoFrame video_frame;
+    if (!gst_video_frame_map(&video_frame, &stream->info, buffer, GST_MAP_WRITE)) {
+      GST_ELEMENT_ERROR(self, RESOURCE, WRITE, ("Could not map a buffer to write a frame into."),
+          ("buffer %" GST_PTR_FORMAT, buffer));
+      return GST_FLOW_ERROR;
+    }
+    const acqsrc::Pixels pixels{static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&video_frame, 0)),
+        static_cast<std::size_t>(GST_VIDEO_FRAME_PLANE_STRIDE(&video_frame, 0)),
+        GST_VIDEO_FRAME_WIDTH(&video_frame), GST_VIDEO_FRAME_HEIGHT(&video_frame)};
+    try {
+      camera.write_frame(*frame, pixels);
+    } catch (const acqsrc::CameraError& error) {
+      gst_video_frame_unmap(&video_frame);
+      GST_ELEMENT_ERROR(self, RESOURCE, READ, ("Camera failed to deliver frame %" G_GUINT64_FORMAT ": %s",
+          frame->frame_id, error.what()), (nullptr));
+      return GST_FLOW_ERROR;
+    }
+    gst_video_frame_unmap(&video_frame);
+  }
+
+  GST_BUFFER_PTS(buffer) = frame->pts;
+  GST_BUFFER_DTS(buffer) = GST_CLOCK_TIME_NONE;
+  GST_BUFFER_DURATION(buffer) = frame->duration;
+  GST_BUFFER_OFFSET(buffer) = frame->frame_id;
+  GST_BUFFER_OFFSET_END(buffer) = frame->frame_id + 1;
+  if (frame->frames_dropped > 0) {
+    GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_DISCONT);
+    self->priv->frames_dropped += frame->frames_dropped;
+    GST_WARNING_OBJECT(self, "dropped %" G_GUINT64_FORMAT " frame(s) before frame %" G_GUINT64_FORMAT
+        ": downstream did not take them in time", frame->frames_dropped, frame->frame_id);
+  }
+  return GST_FLOW_OK;
+}
+
+static void gst_acq_src_finalize(GObject* object) {
+  delete GST_ACQ_SRC(object)->priv;
+  G_OBJECT_CLASS(gst_acq_src_parent_class)->finalize(object);
+}
+
+static void gst_acq_src_init(GstAcqSrc* self) {
+  self->priv = new Private(GST_ELEMENT(self));
+  gst_base_src_set_live(GST_BASE_SRC(self), self->priv->settings.is_live);
+  gst_base_src_set_format(GST_BASE_SRC(self), GST_FORMAT_TIME);
+}
+
+static void gst_acq_src_class_init(GstAcqSrcClass* klass) {
+  GObjectClass* gobject_class = G_OBJECT_CLASS(klass);
+  GstElementClass* element_class = GST_ELEMENT_CLASS(klass);
+  GstBaseSrcClass* base_class = GST_BASE_SRC_CLASS(klass);
+  GstPushSrcClass* push_class = GST_PUSH_SRC_CLASS(klass);
+
+  gobject_class->set_property = gst_acq_src_set_property;
+  gobject_class->get_property = gst_acq_src_get_property;
+  gobject_class->finalize = gst_acq_src_finalize;
+
+  const std::string camera_blurb = "Camera to acquire from, by its Acquire name. Available: " +
+                                   acqsrc::describe_available_cameras();
+  g_object_class_install_property(gobject_class, PROP_CAMERA,
+      g_param_spec_string("camera", "Camera", g_intern_string(camera_blurb.c_str()), acqsrc::kDefaultCameraName,
+          GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property(gobject_class, PROP_EXPOSURE_TIME_US,
+      g_param_spec_double("exposure-time-us", "Exposure time (us)",
+          "Exposure time of each frame in microseconds; the frame period when the caps leave the "
+          "framerate open, and at most one frame period when they fix it",
+          1.0, kMaxExposureUs, kDefaultExposureUs,
+          GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property(gobject_class, PROP_IS_LIVE,
+      g_param_spec_boolean("is-live", "Is live",
+          "Deliver frames paced by the pipeline clock, dropping those downstream does not take in time, "
+          "like a hardware camera; false: as fast as downstream takes them",
+          TRUE, GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property(gobject_class, PROP_SEED,
+      g_param_spec_uint64("seed", "Seed",
+          "Seed of the \"simulated: uniform random\" camera: the same seed gives the same frames",
+          0, G_MAXUINT64, 0, GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property(gobject_class, PROP_FRAMES_DROPPED,
+      g_param_spec_uint64("frames-dropped", "Frames dropped",
+          "Frames a live camera dropped because downstream did not take them in time",
+          0, G_MAXUINT64, 0, GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+
+  gst_element_class_add_static_pad_template(element_class, &src_template);
+  gst_element_class_set_static_metadata(element_class, "Scientific camera source", "Source/Video/Hardware",
+      "Acquires frames from a scientific camera (Acquire's simulated cameras: radial sin, uniform random, "
+      "empty) with frame-counter timestamps and live pacing",
+      "gst-zarr developers");
+
+  base_class->start = gst_acq_src_start;
+  base_class->stop = gst_acq_src_stop;
+  base_class->get_caps = gst_acq_src_get_caps;
+  base_class->fixate = gst_acq_src_fixate;
+  base_class->set_caps = gst_acq_src_set_caps;
+  base_class->query = gst_acq_src_query;
+  base_class->is_seekable = gst_acq_src_is_seekable;
+  base_class->unlock = gst_acq_src_unlock;
+  base_class->unlock_stop = gst_acq_src_unlock_stop;
+  push_class->alloc = gst_acq_src_alloc;
+  push_class->fill = gst_acq_src_fill;
+
+  GST_DEBUG_CATEGORY_INIT(gst_acq_src_debug, "acqsrc", 0, "scientific camera source");
+}
