@@ -210,15 +210,12 @@ void Writer::Impl::finish_row(RowJob& job) {
     try {
       std::lock_guard lock(metadata_mutex_);
       finished_rows_[job.row->row] = job.row->frames;
-      std::uint64_t frames = published_frames_;
-      std::vector<std::uint64_t> newly_published;
+      // A row finishing before an earlier one waits; each row is announced
+      // on its own, in order, once the shape covers it.
       while (!finished_rows_.empty() && finished_rows_.begin()->first == next_row_to_publish_) {
-        frames += finished_rows_.begin()->second;
+        publish_shape_locked(published_frames_ + finished_rows_.begin()->second);
         finished_rows_.erase(finished_rows_.begin());
         ++next_row_to_publish_;
-      }
-      if (frames != published_frames_) {
-        publish_shape_locked(frames);
         if (on_row_written_) on_row_written_(stats());
       }
     } catch (...) {
@@ -250,7 +247,10 @@ void Writer::Impl::rethrow_failure() {
 }
 
 void Writer::Impl::close() {
-  if (closed_) return;
+  if (closed_) {
+    if (failed_) rethrow_failure();  // a failed recording stays failed
+    return;
+  }
   closed_ = true;
   if (filling_ && !failed_) {
     const std::uint32_t frames = filling_->frames;

@@ -1,0 +1,114 @@
+#include "zarr/filesystem_store.hh"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include "test_dir.hh"
+#include "zarr/error.hh"
+#include "zarr/location.hh"
+
+namespace zarr {
+namespace {
+
+using testing::TestDir;
+
+std::span<const std::byte> bytes(const std::string& s) {
+  return {reinterpret_cast<const std::byte*>(s.data()), s.size()};
+}
+
+std::string text(const std::optional<std::vector<std::byte>>& value) {
+  return value ? std::string(reinterpret_cast<const char*>(value->data()), value->size()) : "<none>";
+}
+
+std::vector<std::string> sorted(std::vector<std::string> keys) {
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+TEST(FilesystemStore, PutGetListExistsRemove) {
+  TestDir dir;
+  FilesystemStore store(dir / "a/b/data.zarr", true);  // missing parents are created
+  store.put(".zgroup", bytes("{}"));
+  store.put("0/1/0/2", bytes("chunk"));
+  store.put("0/1/0/2", bytes("replaced"));
+  EXPECT_EQ(text(store.get("0/1/0/2")), "replaced");
+  EXPECT_EQ(text(store.get("0/9")), "<none>");
+  EXPECT_TRUE(store.exists(".zgroup"));
+  EXPECT_FALSE(store.exists("0/1"));  // a directory is not a key
+  // No temporary files are left behind.
+  EXPECT_EQ(sorted(store.list("")), (std::vector<std::string>{".zgroup", "0/1/0/2"}));
+  EXPECT_EQ(store.list("0/"), (std::vector<std::string>{"0/1/0/2"}));
+  EXPECT_EQ(store.list("", 1).size(), 1u);
+  store.remove("0");
+  EXPECT_EQ(store.list(""), (std::vector<std::string>{".zgroup"}));
+  store.put("0/5", bytes("again"));  // directories removed behind the cache are recreated
+  EXPECT_EQ(text(store.get("0/5")), "again");
+  store.remove("");
+  EXPECT_TRUE(store.list("").empty());
+  EXPECT_TRUE(std::filesystem::is_directory(dir / "a/b/data.zarr"));
+}
+
+TEST(FilesystemStore, LocationThatIsAFileIsRefused) {
+  TestDir dir;
+  std::ofstream(dir / "file") << "x";
+  try {
+    FilesystemStore store(dir / "file", false);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::already_exists);
+    EXPECT_EQ(e.path(), (dir / "file").string());
+  }
+}
+
+TEST(FilesystemStore, ParentThatIsAFileGivesPathAndSystemMessage) {
+  TestDir dir;
+  std::ofstream(dir / "file") << "x";
+  try {
+    FilesystemStore store(dir / "file/sub/data.zarr", false);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::open_failed);
+    EXPECT_EQ(e.system_errno(), ENOTDIR);
+    EXPECT_NE(std::string(e.what()).find((dir / "file/sub").string()), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("Not a directory"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Location, EmptyIsUsedZarrIsReplacedOnlyWithOverwriteOtherIsNeverRemoved) {
+  TestDir dir;
+  FilesystemStore store(dir / "data", false);
+  EXPECT_NO_THROW(prepare_location(store, false));
+
+  store.put(".zgroup", bytes("{}"));
+  store.put("0/0", bytes("x"));
+  EXPECT_THROW(prepare_location(store, false), Error);
+  EXPECT_TRUE(store.exists("0/0"));
+  prepare_location(store, true);
+  EXPECT_TRUE(store.list("").empty());
+
+  store.put("notes.txt", bytes("mine"));
+  for (bool overwrite : {false, true}) {
+    try {
+      prepare_location(store, overwrite);
+      FAIL() << "no error";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::already_exists);
+      EXPECT_NE(std::string(e.what()).find("not a Zarr dataset"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_EQ(text(store.get("notes.txt")), "mine");
+}
+
+TEST(Location, V3DatasetCountsAsZarr) {
+  TestDir dir;
+  FilesystemStore store(dir / "v3", false);
+  store.put("zarr.json", bytes("{}"));
+  EXPECT_TRUE(holds_zarr_dataset(store));
+  prepare_location(store, true);
+  EXPECT_FALSE(store.exists("zarr.json"));
+}
+
+}  // namespace
+}  // namespace zarr

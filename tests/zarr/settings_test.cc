@@ -1,0 +1,85 @@
+#include "zarr/settings.hh"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "zarr/error.hh"
+
+namespace zarr {
+namespace {
+
+Settings valid() {
+  Settings s;
+  s.location = "/tmp/x.zarr";
+  s.width = 64;
+  s.height = 48;
+  return s;
+}
+
+// Expects validate() to refuse `s` with a message containing `fragment`.
+void expect_rejected(const Settings& s, const std::string& fragment) {
+  try {
+    validate(s);
+    ADD_FAILURE() << "accepted; expected an error about " << fragment;
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::invalid_setting);
+    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+  }
+}
+
+TEST(Validate, AcceptsDefaultsWithAFrameSize) { EXPECT_NO_THROW(validate(valid())); }
+
+TEST(Validate, NamesTheWrongSetting) {
+  Settings s = valid();
+  s.location = "";
+  expect_rejected(s, "location");
+  s = valid(), s.width = 0;
+  expect_rejected(s, "width");
+  s = valid(), s.height = max_frame_extent + 1;
+  expect_rejected(s, "height");
+  s = valid(), s.channels = 0;
+  expect_rejected(s, "channels");
+  s = valid(), s.compression.clevel = 10;
+  expect_rejected(s, "compression.clevel");
+  s = valid(), s.compression.clevel = -1;
+  expect_rejected(s, "compression.clevel");
+  s = valid(), s.tile_planes = 0, s.max_bytes_per_chunk = 0;
+  expect_rejected(s, "max_bytes_per_chunk");
+  s = valid(), s.pixel_size_x_um = 0;
+  expect_rejected(s, "pixel_size_x_um");
+  s = valid(), s.pixel_size_y_um = std::nan("");
+  expect_rejected(s, "pixel_size_y_um");
+  s = valid(), s.rows_in_flight = 0;
+  expect_rejected(s, "rows_in_flight");
+  s = valid(), s.compression.compressor = static_cast<Compressor>(99);
+  expect_rejected(s, "compression.compressor");
+}
+
+TEST(Validate, ChunksBeyondTheCodecLimitAreRefused) {
+  Settings s = valid();
+  s.width = s.height = 65536;
+  s.tile_planes = 2;  // 8 GiB chunks
+  expect_rejected(s, "tile_planes");
+}
+
+TEST(Validate, UserMetadataMustBeAJsonObject) {
+  Settings s = valid();
+  s.user_metadata_json = R"({"a": [1, 2], "b": "\u00e9"})";
+  EXPECT_NO_THROW(validate(s));
+  s.user_metadata_json = "[1, 2]";
+  expect_rejected(s, "must be a JSON object, not array");
+  s.user_metadata_json = "{\"a\": }";
+  expect_rejected(s, "parse error");  // nlohmann's own words, with the position
+}
+
+TEST(Settings, SampleSizes) {
+  EXPECT_EQ(sample_size(DataType::uint8), 1u);
+  EXPECT_EQ(sample_size(DataType::int8), 1u);
+  EXPECT_EQ(sample_size(DataType::uint16), 2u);
+  EXPECT_EQ(sample_size(DataType::int16), 2u);
+  EXPECT_EQ(sample_size(DataType::float32), 4u);
+}
+
+}  // namespace
+}  // namespace zarr
