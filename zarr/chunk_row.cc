@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <new>
 
 namespace zarr {
 
@@ -44,9 +43,7 @@ ChunkRow::ChunkRow(const ChunkGrid& grid, std::size_t sample_size)
       plane_bytes_(grid.samples_per_plane_of_chunk() * sample_size),
       chunk_bytes_(grid.samples_per_chunk() * sample_size),
       bytes_(chunk_bytes_ * grid.chunks_per_row()),
-      data_(static_cast<std::byte*>(std::calloc(bytes_, 1))) {
-  if (!data_) throw std::bad_alloc();
-}
+      data_(bytes_) {}
 
 void ChunkRow::copy_frame(std::uint32_t plane, const FrameView& frame) {
   const CopySamples copy = copier_for(sample_size_);

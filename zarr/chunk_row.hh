@@ -5,12 +5,11 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
-#include <memory>
 #include <span>
 
 #include "zarr/chunk_grid.hh"
 #include "zarr/frame.hh"
+#include "zarr/large_buffer.hh"
 
 namespace zarr {
 
@@ -36,17 +35,14 @@ class ChunkRow {
   std::uint32_t frames = 0;
 
  private:
-  std::byte* chunk_begin(std::size_t index) const { return data_.get() + index * chunk_bytes_; }
+  std::byte* chunk_begin(std::size_t index) const { return data_.data() + index * chunk_bytes_; }
 
   const ChunkGrid& grid_;
   std::size_t sample_size_;
   std::size_t plane_bytes_;  // one plane of one chunk
   std::size_t chunk_bytes_;
   std::size_t bytes_;
-  struct Free {
-    void operator()(std::byte* p) const { std::free(p); }
-  };
-  std::unique_ptr<std::byte, Free> data_;
+  LargeBuffer data_;
 };
 
 }  // namespace zarr

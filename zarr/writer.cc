@@ -12,6 +12,7 @@
 #include "zarr/codec.hh"
 #include "zarr/error.hh"
 #include "zarr/filesystem_store.hh"
+#include "zarr/large_buffer.hh"
 #include "zarr/location.hh"
 #include "zarr/metadata.hh"
 #include "zarr/thread_pool.hh"
@@ -108,7 +109,7 @@ Writer::Impl::Impl(const Settings& settings, RowWrittenCallback on_row_written)
   store_->put(std::string(array_path) + "/.zattrs", as_bytes(to_text(user_attributes)));
   store_->put(std::string(array_path) + "/.zarray", as_bytes(to_text(zarray_v2(array_))));
 
-  // Allocated untouched (calloc): pages count towards memory once filled.
+  // Mapped untouched: pages count towards memory once first filled.
   for (unsigned i = 0; i < 1 + settings.rows_in_flight; ++i) {
     rows_.push_back(std::make_unique<ChunkRow>(grid_, sample_size_));
     free_rows_.push_back(rows_.back().get());
@@ -190,10 +191,11 @@ void Writer::Impl::write_chunk(RowJob& job, std::size_t index) {
     const std::span<const std::byte> raw = job.row->chunk(index, job.planes_stored);
     if (codec_) {
       // One scratch buffer per worker thread, reused for every chunk.
-      thread_local std::vector<std::byte> encoded;
-      encoded.resize(std::max(encoded.size(), codec_->max_encoded_size(raw.size())));
-      const std::size_t n = codec_->encode(raw, encoded);
-      store_->put(key, std::span(encoded).first(n));
+      thread_local LargeBuffer encoded;
+      if (encoded.size() < codec_->max_encoded_size(raw.size()))
+        encoded = LargeBuffer(codec_->max_encoded_size(raw.size()));
+      const std::size_t n = codec_->encode(raw, {encoded.data(), encoded.size()});
+      store_->put(key, {encoded.data(), n});
       bytes_written_ += n;
     } else {
       store_->put(key, raw);

@@ -1,0 +1,152 @@
+// Writes N radial-sine frames of 1920x1080 uint8 with 960x540 tiles and 64
+// planes per chunk, uncompressed, blosc-lz4 and blosc-zstd (clevel 1, byte
+// shuffle), and prints GB/s of raw pixels and each case's peak RSS.
+//   zarr_writer_bench [--frames=N] [--dir=PATH] [--threads=T] [--sync=0|1]
+//                     [--rows-in-flight=R] [--case=none|lz4|zstd]
+// Each case runs in a child process (this program with --case) so that its
+// peak RSS (from wait4) is its own. With --case it runs that case only and
+// prints one "RESULT key=value ..." line.
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "bench/radial_sine.hh"
+#include "zarr/error.hh"
+#include "zarr/writer.hh"
+
+namespace {
+
+constexpr std::uint32_t width = 1920, height = 1080;
+
+struct Options {
+  std::uint64_t frames = 1000;
+  std::string dir = "/tmp/zarr-bench";
+  unsigned threads = 0;
+  bool sync = true;
+  unsigned rows_in_flight = 1;
+  std::string only_case;
+};
+
+zarr::Compression compression_of(const std::string& name) {
+  if (name == "none") return {zarr::Compressor::none, 1, zarr::Shuffle::byte};
+  if (name == "lz4") return {zarr::Compressor::blosc_lz4, 1, zarr::Shuffle::byte};
+  if (name == "zstd") return {zarr::Compressor::blosc_zstd, 1, zarr::Shuffle::byte};
+  throw std::invalid_argument("unknown case " + name + " (none, lz4, zstd)");
+}
+
+int run_case(const Options& options) {
+  const auto frames = bench::radial_sine_frames(width, height, 8);
+  zarr::Settings settings;
+  settings.location = options.dir + "/bench-" + options.only_case + ".zarr";
+  settings.overwrite = true;
+  settings.width = width;
+  settings.height = height;
+  settings.tile_width = 960;
+  settings.tile_height = 540;
+  settings.tile_planes = 64;
+  settings.compression = compression_of(options.only_case);
+  settings.max_threads = options.threads;
+  settings.sync_files = options.sync;
+  settings.rows_in_flight = options.rows_in_flight;
+
+  const auto start = std::chrono::steady_clock::now();
+  zarr::Writer writer(settings);
+  for (std::uint64_t n = 0; n < options.frames; ++n) {
+    const zarr::PlaneView plane{reinterpret_cast<const std::byte*>(frames[n % frames.size()].data()), width, 1};
+    writer.append(zarr::FrameView{std::span(&plane, 1)});
+  }
+  writer.close();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const zarr::Stats stats = writer.stats();
+  std::printf("RESULT case=%s frames=%llu seconds=%.3f gbps=%.3f ratio=%.2f\n", options.only_case.c_str(),
+              static_cast<unsigned long long>(stats.frames), seconds, stats.bytes_in / seconds / 1e9,
+              stats.compression_ratio());
+  std::filesystem::remove_all(settings.location);
+  return 0;
+}
+
+// Runs this program with --case=name; returns its output and peak RSS in MiB.
+std::pair<std::string, double> run_child(const char* self, const Options& options, const std::string& name) {
+  int pipe_fds[2];
+  if (pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(pipe_fds[1], STDOUT_FILENO);
+    close(pipe_fds[0]);
+    const std::vector<std::string> args = {self,
+                                           "--case=" + name,
+                                           "--frames=" + std::to_string(options.frames),
+                                           "--dir=" + options.dir,
+                                           "--threads=" + std::to_string(options.threads),
+                                           "--sync=" + std::to_string(options.sync),
+                                           "--rows-in-flight=" + std::to_string(options.rows_in_flight)};
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(self, argv.data());
+    _exit(127);
+  }
+  close(pipe_fds[1]);
+  std::string output;
+  char buffer[4096];
+  for (ssize_t n; (n = read(pipe_fds[0], buffer, sizeof buffer)) > 0;) output.append(buffer, std::size_t(n));
+  close(pipe_fds[0]);
+  int status = 0;
+  struct rusage usage {};
+  wait4(pid, &status, 0, &usage);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error("case " + name + " failed");
+  return {output, usage.ru_maxrss / 1024.0};
+}
+
+std::string field(const std::string& line, const std::string& key) {
+  const auto at = line.find(key + "=");
+  if (at == std::string::npos) return "?";
+  const auto begin = at + key.size() + 1;
+  return line.substr(begin, line.find_first_of(" \n", begin) - begin);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  try {
+    for (int i = 1; i < argc; ++i) {
+      const std::string arg = argv[i];
+      const auto eq = arg.find('=');
+      const std::string name = arg.substr(0, eq), value = eq == std::string::npos ? "" : arg.substr(eq + 1);
+      if (name == "--frames") options.frames = std::stoull(value);
+      else if (name == "--dir") options.dir = value;
+      else if (name == "--threads") options.threads = unsigned(std::stoul(value));
+      else if (name == "--sync") options.sync = value != "0";
+      else if (name == "--rows-in-flight") options.rows_in_flight = unsigned(std::stoul(value));
+      else if (name == "--case") options.only_case = value;
+      else throw std::invalid_argument("unknown option " + arg);
+    }
+    if (!options.only_case.empty()) return run_case(options);
+
+    std::printf("%llu frames of %ux%u uint8, 960x540 tiles, 64 planes per chunk, threads %u (0 = cores), sync %d\n",
+                static_cast<unsigned long long>(options.frames), width, height, options.threads, options.sync);
+    std::printf("%-6s %10s %8s %8s %14s\n", "case", "seconds", "GB/s", "ratio", "peak RSS MiB");
+    for (const char* name : {"none", "lz4", "zstd"}) {
+      const auto [output, rss] = run_child("/proc/self/exe", options, name);
+      std::printf("%-6s %10s %8s %8s %14.0f\n", name, field(output, "seconds").c_str(), field(output, "gbps").c_str(),
+                  field(output, "ratio").c_str(), rss);
+      std::fflush(stdout);
+    }
+  } catch (const zarr::Error& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "zarr_writer_bench: " << e.what() << "\n";
+    return 64;
+  }
+  return 0;
+}
