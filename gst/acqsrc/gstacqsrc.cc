@@ -73,7 +73,14 @@ struct Stream {
 
   ~Stream() {
     if (camera && camera_running) camera->stop();
-    if (blank_memory) gst_memory_unref(blank_memory);
+    release_blank_memory();
+  }
+
+  void release_blank_memory() {
+    if (!blank_memory) return;
+    gst_memory_unlock(blank_memory, GST_LOCK_FLAG_EXCLUSIVE);
+    gst_memory_unref(blank_memory);
+    blank_memory = nullptr;
   }
 };
 
@@ -299,8 +306,7 @@ static gboolean gst_acq_src_set_caps(GstBaseSrc* base, GstCaps* caps) {
     return FALSE;
   }
 
-  if (stream->blank_memory) gst_memory_unref(stream->blank_memory);
-  stream->blank_memory = nullptr;
+  stream->release_blank_memory();
   if (stream->camera->frames_are_blank()) {
     GstAllocationParams params;
     gst_allocation_params_init(&params);
@@ -310,8 +316,9 @@ static gboolean gst_acq_src_set_caps(GstBaseSrc* base, GstCaps* caps) {
     gst_memory_map(stream->blank_memory, &map, GST_MAP_WRITE);
     memset(map.data, 0, map.size);
     gst_memory_unmap(stream->blank_memory, &map);
-    // Buffers share it, so downstream writers must copy first.
-    GST_MINI_OBJECT_FLAG_SET(stream->blank_memory, GST_MEMORY_FLAG_READONLY);
+    // Our exclusive hold makes it shared for every buffer that holds it too,
+    // so a downstream writer gets a copy and the zeros stay zeros.
+    gst_memory_lock(stream->blank_memory, GST_LOCK_FLAG_EXCLUSIVE);
   }
 
   stream->info = info;

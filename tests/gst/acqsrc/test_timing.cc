@@ -1,0 +1,182 @@
+// Timestamps, offsets, live pacing by the pipeline clock (a GstTestClock,
+// never wall time), dropped frames, latency, num-buffers and unlock.
+#include "acqsrc_harness.hh"
+
+namespace {
+
+void check_stamps(GstBuffer* buffer, guint64 n, GstClockTime pts, GstClockTime next_pts) {
+  fail_unless_equals_uint64(GST_BUFFER_PTS(buffer), pts);
+  fail_unless_equals_uint64(GST_BUFFER_DURATION(buffer), next_pts - pts);
+  fail_unless_equals_uint64(GST_BUFFER_OFFSET(buffer), n);
+  fail_unless_equals_uint64(GST_BUFFER_OFFSET_END(buffer), n + 1);
+}
+
+guint64 frames_dropped(GstHarness* h) {
+  guint64 dropped = 0;
+  g_object_get(h->element, "frames-dropped", &dropped, nullptr);
+  return dropped;
+}
+
+// A live acqsrc on the harness' GstTestClock, at 10 ms per frame.
+GstHarness* live_harness() {
+  GstHarness* h = acqsrc_harness("video/x-raw,format=GRAY8,width=16,height=8");
+  gst_harness_use_testclock(h);
+  g_object_set(h->element, "exposure-time-us", 10000.0, nullptr);
+  gst_harness_play(h);
+  return h;
+}
+
+// Waits until acqsrc waits on the test clock and returns the time it waits for.
+GstClockTime next_wait(GstHarness* h) {
+  GstTestClock* clock = gst_harness_get_testclock(h);
+  GstClockID id;
+  gst_test_clock_wait_for_next_pending_id(clock, &id);
+  const GstClockTime time = gst_clock_id_get_time(id);
+  gst_clock_id_unref(id);
+  gst_object_unref(clock);
+  return time;
+}
+
+}  // namespace
+
+GST_START_TEST(test_open_framerate_uses_exposure) {
+  GstHarness* h = acqsrc_harness("video/x-raw,format=GRAY8,width=8,height=8");
+  g_object_set(h->element, "is-live", FALSE, "exposure-time-us", 13000.0, nullptr);
+  gst_harness_play(h);
+  for (guint64 n = 0; n < 10; ++n) {
+    GstBuffer* buffer = gst_harness_pull(h);
+    check_stamps(buffer, n, n * 13 * GST_MSECOND, (n + 1) * 13 * GST_MSECOND);
+    if (n > 0) fail_if(GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DISCONT));
+    gst_buffer_unref(buffer);
+  }
+  const GstVideoInfo info = negotiated_info(h);
+  fail_unless_equals_int(GST_VIDEO_INFO_FPS_N(&info), 1000);
+  fail_unless_equals_int(GST_VIDEO_INFO_FPS_D(&info), 13);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_default_caps) {
+  GstHarness* h = acqsrc_harness("video/x-raw");
+  g_object_set(h->element, "is-live", FALSE, nullptr);
+  gst_harness_play(h);
+  gst_buffer_unref(gst_harness_pull(h));
+  const GstVideoInfo info = negotiated_info(h);
+  fail_unless_equals_int(GST_VIDEO_INFO_WIDTH(&info), 1920);
+  fail_unless_equals_int(GST_VIDEO_INFO_HEIGHT(&info), 1080);
+  fail_unless_equals_int(GST_VIDEO_INFO_FORMAT(&info), GST_VIDEO_FORMAT_GRAY8);
+  fail_unless_equals_int(GST_VIDEO_INFO_FPS_N(&info), 100);  // exposure 10000 us
+  fail_unless_equals_int(GST_VIDEO_INFO_FPS_D(&info), 1);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_fixed_framerate_does_not_drift) {
+  GstHarness* h = acqsrc_harness("video/x-raw,format=GRAY16_LE,width=8,height=8,framerate=30/1");
+  g_object_set(h->element, "is-live", FALSE, nullptr);
+  gst_harness_play(h);
+  for (guint64 n = 0; n < 31; ++n) {
+    GstBuffer* buffer = gst_harness_pull(h);
+    check_stamps(buffer, n, gst_util_uint64_scale(n, GST_SECOND, 30), gst_util_uint64_scale(n + 1, GST_SECOND, 30));
+    gst_buffer_unref(buffer);
+  }
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_num_buffers_then_eos) {
+  GstHarness* h = acqsrc_harness("video/x-raw,format=GRAY8,width=8,height=8");
+  g_object_set(h->element, "is-live", FALSE, "num-buffers", 5, nullptr);
+  gst_harness_play(h);
+  for (int n = 0; n < 5; ++n) gst_buffer_unref(gst_harness_pull(h));
+  GstEvent* event;
+  while ((event = gst_harness_pull_event(h)) != nullptr && GST_EVENT_TYPE(event) != GST_EVENT_EOS)
+    gst_event_unref(event);
+  fail_unless(event != nullptr, "no EOS after num-buffers");
+  gst_event_unref(event);
+  fail_unless_equals_int(gst_harness_buffers_in_queue(h), 0);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_live_paced_by_clock) {
+  GstHarness* h = live_harness();
+  const GstClockTime base = gst_element_get_base_time(h->element);
+  for (guint64 n = 0; n < 4; ++n) {
+    // Frame n is not delivered before the clock reaches n periods.
+    fail_unless_equals_uint64(next_wait(h), base + n * 10 * GST_MSECOND);
+    fail_unless(gst_harness_try_pull(h) == nullptr, "frame %" G_GUINT64_FORMAT " came early", n);
+    fail_unless(gst_harness_crank_single_clock_wait(h));
+    GstBuffer* buffer = gst_harness_pull(h);
+    check_stamps(buffer, n, n * 10 * GST_MSECOND, (n + 1) * 10 * GST_MSECOND);
+    if (n > 0) fail_if(GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DISCONT));
+    gst_buffer_unref(buffer);
+  }
+  fail_unless_equals_uint64(frames_dropped(h), 0);
+
+  GstQuery* query = gst_query_new_latency();
+  fail_unless(gst_pad_peer_query(h->sinkpad, query));
+  gboolean live;
+  GstClockTime min, max;
+  gst_query_parse_latency(query, &live, &min, &max);
+  fail_unless(live);
+  fail_unless_equals_uint64(min, 10 * GST_MSECOND);
+  fail_unless_equals_uint64(max, GST_CLOCK_TIME_NONE);
+  gst_query_unref(query);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_live_drops_missed_frames) {
+  GstHarness* h = live_harness();
+  const GstClockTime base = gst_element_get_base_time(h->element);
+  fail_unless(gst_harness_crank_single_clock_wait(h));
+  gst_buffer_unref(gst_harness_pull(h));  // frame 0
+  // Downstream stalls: the clock runs to 55 ms while frame 1 is pending.
+  fail_unless_equals_uint64(next_wait(h), base + 10 * GST_MSECOND);
+  GstTestClock* clock = gst_harness_get_testclock(h);
+  gst_test_clock_set_time(clock, base + 55 * GST_MSECOND);
+  fail_unless(gst_test_clock_crank(clock));
+  gst_object_unref(clock);
+
+  GstBuffer* buffer = gst_harness_pull(h);
+  check_stamps(buffer, 5, 50 * GST_MSECOND, 60 * GST_MSECOND);  // frames 1-4 dropped
+  fail_unless(GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DISCONT));
+  fail_unless_equals_uint64(frames_dropped(h), 4);
+  gst_buffer_unref(buffer);
+
+  // Back on time: frame 6 follows without a gap.
+  fail_unless_equals_uint64(next_wait(h), base + 60 * GST_MSECOND);
+  fail_unless(gst_harness_crank_single_clock_wait(h));
+  buffer = gst_harness_pull(h);
+  check_stamps(buffer, 6, 60 * GST_MSECOND, 70 * GST_MSECOND);
+  fail_if(GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DISCONT));
+  fail_unless_equals_uint64(frames_dropped(h), 4);
+  gst_buffer_unref(buffer);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_stop_while_waiting_for_frame) {
+  GstHarness* h = live_harness();
+  next_wait(h);  // acqsrc now waits for frame 0, and the clock will not move
+  fail_unless_equals_int(gst_element_set_state(h->element, GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+static Suite* acqsrc_timing_suite() {
+  Suite* s = suite_create("acqsrc_timing");
+  TCase* tc = tcase_create("general");
+  suite_add_tcase(s, tc);
+  tcase_add_test(tc, test_open_framerate_uses_exposure);
+  tcase_add_test(tc, test_default_caps);
+  tcase_add_test(tc, test_fixed_framerate_does_not_drift);
+  tcase_add_test(tc, test_num_buffers_then_eos);
+  tcase_add_test(tc, test_live_paced_by_clock);
+  tcase_add_test(tc, test_live_drops_missed_frames);
+  tcase_add_test(tc, test_stop_while_waiting_for_frame);
+  return s;
+}
+
+GST_CHECK_MAIN(acqsrc_timing);
