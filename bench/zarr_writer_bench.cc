@@ -30,7 +30,7 @@ struct Options {
   std::uint64_t frames = 1000;
   std::string dir = "/tmp/zarr-bench";
   unsigned threads = 0;
-  bool sync = true;
+  bool sync = false;  // the library default
   unsigned rows_in_flight = 1;
   std::string only_case;
 };

@@ -177,6 +177,14 @@ bool FilesystemStore::exists(const std::string& key) const {
   return ::stat((root_ / key).c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
+void FilesystemStore::flush() {
+  if (sync_files_) return;  // every put was synced already
+  FileDescriptor root(::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (root.fd < 0) throw system_error(ErrorCode::open_failed, "cannot open", root_.string(), errno);
+  // One syncfs flushes the files of the whole dataset at once.
+  if (::syncfs(root.fd) != 0) throw system_error(ErrorCode::write_failed, "cannot flush to disk", root_.string(), errno);
+}
+
 std::string FilesystemStore::describe(const std::string& key) const { return (root_ / key).string(); }
 
 }  // namespace zarr

@@ -22,6 +22,7 @@ class FilesystemStore final : public Store {
   std::vector<std::string> list(const std::string& prefix, std::size_t max_keys = SIZE_MAX) const override;
   void remove(const std::string& prefix) override;
   bool exists(const std::string& key) const override;
+  void flush() override;
   std::string describe(const std::string& key) const override;
 
   const std::filesystem::path& root() const { return root_; }

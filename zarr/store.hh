@@ -29,6 +29,9 @@ class Store {
   virtual void remove(const std::string& prefix) = 0;
   virtual bool exists(const std::string& key) const = 0;
 
+  // Makes everything put so far durable (survives a power cut). Throws zarr::Error.
+  virtual void flush() = 0;
+
   // For messages: where a key lives ("/data/run.zarr/0/.zarray").
   virtual std::string describe(const std::string& key) const = 0;
 };

@@ -274,9 +274,15 @@ void Writer::Impl::close() {
     row_returned_.wait(lock, [this] { return rows_pending_ == 0; });
     if (failure_) std::rethrow_exception(failure_);
   }
-  std::lock_guard lock(metadata_mutex_);
-  if (frames_ == 0) array_.chunks[0] = 1;  // nothing recorded: the smallest valid t-chunk
-  publish_shape_locked(frames_);
+  try {
+    std::lock_guard lock(metadata_mutex_);
+    if (frames_ == 0) array_.chunks[0] = 1;  // nothing recorded: the smallest valid t-chunk
+    publish_shape_locked(frames_);
+    store_->flush();
+  } catch (...) {
+    record_failure(std::current_exception());
+    throw;
+  }
 }
 
 Stats Writer::Impl::stats() const {
