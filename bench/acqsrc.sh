@@ -16,7 +16,9 @@ width=1920
 height=1080
 
 export GST_PLUGIN_PATH_1_0="$(cd "$build_dir" && pwd)/gst"
-export GST_REGISTRY_1_0="$(mktemp -d)/registry.bin"
+registry_dir=$(mktemp -d)
+trap 'rm -rf "$registry_dir"' EXIT
+export GST_REGISTRY_1_0="$registry_dir/registry.bin"
 
 sources=(
   'acqsrc is-live=false camera="simulated: radial sin"'

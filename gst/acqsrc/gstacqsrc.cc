@@ -41,6 +41,7 @@
 #include <memory>
 #include <mutex>
 #include <numeric>
+#include <optional>
 #include <string>
 
 GST_DEBUG_CATEGORY_STATIC(gst_acq_src_debug);
@@ -88,6 +89,8 @@ struct Private {
   explicit Private(GstElement* element) : clock(element) {}
   std::mutex lock;
   Settings settings;
+  // What the open camera offers, for caps queries from any thread.
+  std::optional<acqsrc::CameraCapabilities> capabilities;
   acqsrc::PipelineFrameClock clock;
   std::unique_ptr<Stream> stream;  // touched by start/stop/negotiation/streaming only
   std::atomic<guint64> frames_dropped{0};
@@ -215,6 +218,10 @@ static gboolean gst_acq_src_start(GstBaseSrc* base) {
         ("property camera=\"%s\" names no camera backend", settings.camera_name.c_str()));
     return FALSE;
   }
+  {
+    std::lock_guard lock(self->priv->lock);
+    self->priv->capabilities = camera->capabilities();
+  }
   self->priv->stream = std::make_unique<Stream>();
   self->priv->stream->camera = std::move(camera);
   self->priv->frames_dropped = 0;
@@ -224,14 +231,23 @@ static gboolean gst_acq_src_start(GstBaseSrc* base) {
 }
 
 static gboolean gst_acq_src_stop(GstBaseSrc* base) {
-  GST_ACQ_SRC(base)->priv->stream.reset();
+  GstAcqSrc* self = GST_ACQ_SRC(base);
+  {
+    std::lock_guard lock(self->priv->lock);
+    self->priv->capabilities.reset();
+  }
+  self->priv->stream.reset();
   return TRUE;
 }
 
 static GstCaps* gst_acq_src_get_caps(GstBaseSrc* base, GstCaps* filter) {
   GstAcqSrc* self = GST_ACQ_SRC(base);
-  GstCaps* caps = self->priv->stream ? caps_for(self->priv->stream->camera->capabilities())
-                                     : gst_pad_get_pad_template_caps(GST_BASE_SRC_PAD(base));
+  std::optional<acqsrc::CameraCapabilities> capabilities;
+  {
+    std::lock_guard lock(self->priv->lock);
+    capabilities = self->priv->capabilities;
+  }
+  GstCaps* caps = capabilities ? caps_for(*capabilities) : gst_pad_get_pad_template_caps(GST_BASE_SRC_PAD(base));
   if (filter) {
     GstCaps* filtered = gst_caps_intersect_full(filter, caps, GST_CAPS_INTERSECT_FIRST);
     gst_caps_unref(caps);
