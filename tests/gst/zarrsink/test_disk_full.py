@@ -25,7 +25,7 @@ class DiskFull(unittest.TestCase):
         description = (
             "videotestsrc num-buffers=100 pattern=ball ! video/x-raw,format=GRAY8,width=256,height=256 "
             f"! tee name=t t. ! queue ! zarrsink location={location} tile-planes=2 "
-            "t. ! queue ! appsink name=copy sync=false")
+            "t. ! queue ! appsink name=copy sync=false wait-on-eos=false")
         sent = {}
         _, messages = run(description, on_finished=lambda p: sent.update(
             frames=pulled_frames(p.get_by_name("copy"), 256, 256, np.uint8)))
