@@ -4,7 +4,8 @@ import os
 import time
 import unittest
 
-from zarrsink_testing import Gst, TempDir, assert_finished, assert_radial_sin, chunk_files, open_array, run
+from zarrsink_testing import (Gst, TempDir, assert_finished, assert_radial_sin, assert_radial_sin_live, chunk_files,
+                              open_array, run)
 
 # 13 ms does not alias (at 50 ms frames n and n+2 are equal), so a frame in
 # the wrong place is caught.
@@ -82,7 +83,7 @@ class AcqsrcPipelines(unittest.TestCase):
             self.assertGreaterEqual(frames, 10)
             array = open_array(location)
             self.assertEqual(array.shape[0], frames)
-            assert_radial_sin(array[:], 320, 240, PERIOD_US / 1e6)
+            assert_radial_sin_live(array[:], 320, 240, PERIOD_US / 1e6)  # live: frames may be dropped
             self.assertTrue(os.path.exists(f"{location}/0/.zarray"))
 
 

@@ -7,7 +7,7 @@ import subprocess
 import time
 import unittest
 
-from zarrsink_testing import TempDir, assert_radial_sin, open_array
+from zarrsink_testing import TempDir, assert_radial_sin_live, open_array
 
 PERIOD_US = 13000
 
@@ -42,7 +42,7 @@ class Interrupt(unittest.TestCase):
             array = open_array(location)
             # More than the rows completed before the signal: the partial row was written too.
             self.assertGreater(array.shape[0], 4, output)
-            assert_radial_sin(array[:], 320, 240, PERIOD_US / 1e6)
+            assert_radial_sin_live(array[:], 320, 240, PERIOD_US / 1e6)
             return returncode
 
     def test_sigint_with_eos(self):

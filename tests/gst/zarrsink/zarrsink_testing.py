@@ -118,3 +118,18 @@ def pulled_frames(appsink, width, height, dtype):
         frames.append(raw.copy().view(dtype).reshape(height, width))
         buffer.unmap(info)
     return np.stack(frames) if frames else np.zeros((0, height, width), dtype)
+
+
+def assert_radial_sin_live(array, width, height, period_s, max_gap=500):
+    """For a live camera that may drop frames: each stored frame equals the
+    formula for some frame number after the previous one (order kept, no
+    frame torn or duplicated)."""
+    previous = -1
+    for i in range(array.shape[0]):
+        got = array[i, 0].astype(np.float64)
+        for n in range(previous + 1, previous + 1 + max_gap):
+            if np.abs(got - radial_sin([n], width, height, period_s)[0]).max() <= 1:
+                previous = n
+                break
+        else:
+            raise AssertionError(f"stored frame {i} matches no radial-sin frame after frame {previous}")
