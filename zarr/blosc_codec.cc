@@ -64,4 +64,11 @@ nlohmann::json BloscCodec::v2_metadata() const {
           {"blocksize", 0}};
 }
 
+nlohmann::json BloscCodec::v3_metadata() const {
+  const char* shuffle = shuffle_ == Shuffle::bit ? "bitshuffle" : shuffle_ == Shuffle::byte ? "shuffle" : "noshuffle";
+  return {{"name", "blosc"},
+          {"configuration",
+           {{"cname", cname_}, {"clevel", clevel_}, {"shuffle", shuffle}, {"typesize", typesize_}, {"blocksize", 0}}}};
+}
+
 }  // namespace zarr

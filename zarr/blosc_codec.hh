@@ -15,6 +15,7 @@ class BloscCodec final : public Codec {
   std::size_t encode(std::span<const std::byte> in, std::span<std::byte> out) const override;
   void decode(std::span<const std::byte> in, std::span<std::byte> out) const override;
   nlohmann::json v2_metadata() const override;
+  nlohmann::json v3_metadata() const override;
 
  private:
   std::string cname_;

@@ -25,6 +25,8 @@ class Codec {
 
   // The `compressor` object of a Zarr v2 .zarray.
   virtual nlohmann::json v2_metadata() const = 0;
+  // The codec object of a Zarr v3 codecs list.
+  virtual nlohmann::json v3_metadata() const = 0;
 };
 
 // nullptr for Compressor::none: chunks are stored as they are.

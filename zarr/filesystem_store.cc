@@ -84,7 +84,7 @@ void FilesystemStore::ensure_directory(const fs::path& directory) {
   known_directories_.insert(directory.string());
 }
 
-void FilesystemStore::put(const std::string& key, std::span<const std::byte> bytes) {
+void FilesystemStore::put_parts(const std::string& key, std::span<const std::span<const std::byte>> parts) {
   const fs::path target = root_ / key;
   const fs::path directory = target.parent_path();
   ensure_directory(directory);
@@ -97,16 +97,18 @@ void FilesystemStore::put(const std::string& key, std::span<const std::byte> byt
     return system_error(ErrorCode::write_failed, action, target.string(), error);
   };
 
-  const std::byte* data = bytes.data();
-  std::size_t left = bytes.size();
-  while (left > 0) {
-    const ssize_t n = ::write(file.fd, data, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw fail("cannot write", errno);
+  for (std::span<const std::byte> bytes : parts) {
+    const std::byte* data = bytes.data();
+    std::size_t left = bytes.size();
+    while (left > 0) {
+      const ssize_t n = ::write(file.fd, data, left);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        throw fail("cannot write", errno);
+      }
+      data += n;
+      left -= std::size_t(n);
     }
-    data += n;
-    left -= std::size_t(n);
   }
   if (sync_files_ && ::fsync(file.fd) != 0) throw fail("cannot sync", errno);
   if (file.release_and_close() != 0) throw fail("cannot write", errno);

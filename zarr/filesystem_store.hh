@@ -17,7 +17,7 @@ class FilesystemStore final : public Store {
   // root cannot be created or exists as something other than a directory.
   FilesystemStore(std::filesystem::path root, bool sync_files);
 
-  void put(const std::string& key, std::span<const std::byte> bytes) override;
+  void put_parts(const std::string& key, std::span<const std::span<const std::byte>> parts) override;
   std::optional<std::vector<std::byte>> get(const std::string& key) const override;
   std::vector<std::string> list(const std::string& prefix, std::size_t max_keys = SIZE_MAX) const override;
   void remove(const std::string& prefix) override;

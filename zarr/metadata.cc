@@ -2,21 +2,11 @@
 
 namespace zarr {
 
-nlohmann::json zgroup_v2() { return {{"zarr_format", 2}}; }
+using nlohmann::json;
 
-nlohmann::json root_attributes_v2(double pixel_size_y_um, double pixel_size_x_um) {
-  using nlohmann::json;
-  const json axes = json::array({
-      {{"name", "t"}, {"type", "time"}},
-      {{"name", "c"}, {"type", "channel"}},
-      {{"name", "y"}, {"type", "space"}, {"unit", "micrometer"}},
-      {{"name", "x"}, {"type", "space"}, {"unit", "micrometer"}},
-  });
-  const json scale = {{"type", "scale"}, {"scale", {1.0, 1.0, pixel_size_y_um, pixel_size_x_um}}};
-  const json dataset = {{"path", array_path}, {"coordinateTransformations", json::array({scale})}};
-  const json multiscale = {{"version", "0.4"}, {"name", "0"}, {"axes", axes}, {"datasets", json::array({dataset})}};
-  return {{"multiscales", json::array({multiscale})}};
-}
+std::string level_path(std::size_t level) { return std::to_string(level); }
+
+json zgroup_v2() { return {{"zarr_format", 2}}; }
 
 std::string v2_dtype(DataType type) {
   switch (type) {
@@ -29,7 +19,7 @@ std::string v2_dtype(DataType type) {
   return "";
 }
 
-nlohmann::json zarray_v2(const ArrayMetadata& array) {
+json zarray_v2(const ArrayMetadata& array) {
   return {
       {"zarr_format", 2},
       {"shape", array.shape},
@@ -43,8 +33,60 @@ nlohmann::json zarray_v2(const ArrayMetadata& array) {
   };
 }
 
-std::string chunk_key_v2(std::uint64_t t, std::uint32_t c, std::uint32_t y, std::uint32_t x) {
-  std::string key = array_path;
+json group_v3(const json& attributes) {
+  return {{"zarr_format", 3}, {"node_type", "group"}, {"attributes", attributes}};
+}
+
+namespace {
+
+json bytes_codec() { return {{"name", "bytes"}, {"configuration", {{"endian", "little"}}}}; }
+
+// The chain each chunk goes through: bytes, then the compressor if any.
+json chunk_codecs(const ArrayMetadata& array) {
+  json codecs = json::array({bytes_codec()});
+  if (!array.compressor_v3.is_null()) codecs.push_back(array.compressor_v3);
+  return codecs;
+}
+
+bool is_sharded(const ArrayMetadata& array) {
+  for (std::uint64_t count : array.chunks_per_shard)
+    if (count != 1) return true;
+  return false;
+}
+
+}  // namespace
+
+json array_v3(const ArrayMetadata& array) {
+  json codecs = chunk_codecs(array);
+  std::array<std::uint64_t, 4> grid_shape = array.chunks;
+  if (is_sharded(array)) {
+    for (std::size_t d = 0; d < grid_shape.size(); ++d) grid_shape[d] *= array.chunks_per_shard[d];
+    const json sharding = {
+        {"name", "sharding_indexed"},
+        {"configuration",
+         {{"chunk_shape", array.chunks},
+          {"codecs", codecs},
+          {"index_codecs", json::array({bytes_codec(), {{"name", "crc32c"}}})},
+          {"index_location", "end"}}}};
+    codecs = json::array({sharding});
+  }
+  return {
+      {"zarr_format", 3},
+      {"node_type", "array"},
+      {"shape", array.shape},
+      {"data_type", to_string(array.data_type)},
+      {"chunk_grid", {{"name", "regular"}, {"configuration", {{"chunk_shape", grid_shape}}}}},
+      {"chunk_key_encoding", {{"name", "default"}, {"configuration", {{"separator", "/"}}}}},
+      {"fill_value", 0},
+      {"codecs", codecs},
+      {"dimension_names", dimension_names},
+      {"attributes", array.attributes},
+  };
+}
+
+namespace {
+
+std::string chunk_key(std::string key, std::uint64_t t, std::uint32_t c, std::uint32_t y, std::uint32_t x) {
   for (std::uint64_t index : {t, std::uint64_t(c), std::uint64_t(y), std::uint64_t(x)}) {
     key += '/';
     key += std::to_string(index);
@@ -52,6 +94,18 @@ std::string chunk_key_v2(std::uint64_t t, std::uint32_t c, std::uint32_t y, std:
   return key;
 }
 
-std::string to_text(const nlohmann::json& document) { return document.dump(-1, ' ', true); }
+}  // namespace
+
+std::string chunk_key_v2(const std::string& path, std::uint64_t t, std::uint32_t c, std::uint32_t y,
+                         std::uint32_t x) {
+  return chunk_key(path, t, c, y, x);
+}
+
+std::string chunk_key_v3(const std::string& path, std::uint64_t t, std::uint32_t c, std::uint32_t y,
+                         std::uint32_t x) {
+  return chunk_key(path + "/c", t, c, y, x);
+}
+
+std::string to_text(const json& document) { return document.dump(-1, ' ', true); }
 
 }  // namespace zarr

@@ -1,5 +1,6 @@
-// Every metadata document of a Zarr v2 dataset, built from plain data in one
-// place and serialised the one way readers accept (non-ASCII escaped).
+// Every metadata document of a dataset, Zarr v2 and v3, built from plain
+// data in one place and serialised the one way readers accept (non-ASCII
+// escaped). OME-NGFF documents are in ome_metadata.hh.
 #pragma once
 
 #include <array>
@@ -11,26 +12,38 @@
 
 namespace zarr {
 
-// The array "0" as a .zarray describes it. Dimensions are (t, c, y, x).
+// One array of the dataset (a pyramid level). Dimensions are (t, c, y, x).
 struct ArrayMetadata {
   std::array<std::uint64_t, 4> shape{};
-  std::array<std::uint64_t, 4> chunks{};
+  std::array<std::uint64_t, 4> chunks{};  // with sharding: the inner chunk
   DataType data_type = DataType::uint8;
   nlohmann::json compressor;  // null, or the codec's v2 object
+  // v3 only.
+  nlohmann::json compressor_v3;  // null, or the codec's v3 codec object
+  std::array<std::uint64_t, 4> chunks_per_shard{1, 1, 1, 1};  // all 1: no sharding codec
+  nlohmann::json attributes = nlohmann::json::object();  // user metadata
 };
 
-// Path of the full-resolution array inside the group.
+// Path of the full-resolution array inside the group; level k is "k".
 inline constexpr const char* array_path = "0";
+std::string level_path(std::size_t level);
+
+inline constexpr std::array<const char*, 4> dimension_names = {"t", "c", "y", "x"};
 
 nlohmann::json zgroup_v2();
-// Root .zattrs: OME-NGFF 0.4 multiscales with one dataset, array_path.
-nlohmann::json root_attributes_v2(double pixel_size_y_um, double pixel_size_x_um);
 nlohmann::json zarray_v2(const ArrayMetadata& array);
 // "|u1", "<u2", "<f4", ...: NumPy's type string with byte order.
 std::string v2_dtype(DataType type);
 
-// Key of chunk (t, c, y, x) of array_path with the "/" separator.
-std::string chunk_key_v2(std::uint64_t t, std::uint32_t c, std::uint32_t y, std::uint32_t x);
+// The group's zarr.json; `attributes` holds the OME-NGFF 0.5 document.
+nlohmann::json group_v3(const nlohmann::json& attributes);
+// An array's zarr.json: chunk_grid is the shard shape when sharded.
+nlohmann::json array_v3(const ArrayMetadata& array);
+
+// Key of chunk (t, c, y, x) of the array at `path`, "/" separated:
+// v2 "0/t/c/y/x", v3 (default chunk key encoding) "0/c/t/c/y/x".
+std::string chunk_key_v2(const std::string& path, std::uint64_t t, std::uint32_t c, std::uint32_t y, std::uint32_t x);
+std::string chunk_key_v3(const std::string& path, std::uint64_t t, std::uint32_t c, std::uint32_t y, std::uint32_t x);
 
 // Compact JSON with every non-ASCII character escaped (\uXXXX): zarr-python
 // 2.13 decodes metadata as ASCII.

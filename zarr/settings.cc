@@ -3,6 +3,7 @@
 #include <blosc.h>
 
 #include <cmath>
+#include <utility>
 #include <nlohmann/json.hpp>
 
 #include "zarr/chunk_grid.hh"
@@ -52,6 +53,16 @@ const char* to_string(Shuffle shuffle) {
     case Shuffle::none: return "none";
     case Shuffle::byte: return "byte";
     case Shuffle::bit: return "bit";
+  }
+  return "unknown";
+}
+
+const char* to_string(DownsampleMethod method) {
+  switch (method) {
+    case DownsampleMethod::mean: return "mean";
+    case DownsampleMethod::decimate: return "decimate";
+    case DownsampleMethod::min: return "min";
+    case DownsampleMethod::max: return "max";
   }
   return "unknown";
 }
@@ -119,6 +130,35 @@ void validate(const Settings& s) {
     }
     if (!parsed.is_object()) reject("user_metadata_json", std::string("must be a JSON object, not ") + parsed.type_name());
   }
+
+  if (s.zarr_version != 2 && s.zarr_version != 3)
+    reject("zarr_version", std::to_string(s.zarr_version) + " is neither 2 nor 3");
+  const std::pair<const char*, std::uint32_t> shard_counts[] = {
+      {"chunks_per_shard_t", s.chunks_per_shard_t},
+      {"chunks_per_shard_y", s.chunks_per_shard_y},
+      {"chunks_per_shard_x", s.chunks_per_shard_x}};
+  for (const auto& [name, count] : shard_counts) {
+    if (count == 0) reject(name, "is 0; use 1 for no sharding along this dimension");
+    if (count > 1 && s.zarr_version != 3)
+      reject(name, "is " + std::to_string(count) + " but sharding needs zarr_version 3 (it is " +
+                       std::to_string(s.zarr_version) + ")");
+  }
+  const std::uint64_t per_shard =
+      std::uint64_t(s.chunks_per_shard_t) * s.chunks_per_shard_y * s.chunks_per_shard_x;
+  if (per_shard > max_chunks_per_shard)
+    reject("chunks_per_shard_t", "with chunks_per_shard_y and chunks_per_shard_x gives " + std::to_string(per_shard) +
+                                     " chunks per shard, more than " + std::to_string(max_chunks_per_shard));
+  switch (s.downsample_method) {
+    case DownsampleMethod::mean:
+    case DownsampleMethod::decimate:
+    case DownsampleMethod::min:
+    case DownsampleMethod::max:
+      break;
+    default:
+      reject("downsample_method", "unknown method");
+  }
+  if (!std::isfinite(s.frame_interval_s) || s.frame_interval_s < 0)
+    reject("frame_interval_s", "must be 0 (unknown) or a positive number of seconds");
 
   if (s.max_threads > 1024) reject("max_threads", std::to_string(s.max_threads) + " is more than 1024");
   if (s.rows_in_flight == 0 || s.rows_in_flight > max_rows_in_flight)

@@ -16,6 +16,9 @@ std::size_t sample_size(DataType type);
 enum class Compressor { none, blosc_lz4, blosc_lz4hc, blosc_blosclz, blosc_zstd, blosc_zlib };
 enum class Shuffle { none, byte, bit };
 
+// How each pyramid level is computed from the one above it (2x2 blocks).
+enum class DownsampleMethod { mean, decimate, min, max };
+
 struct Compression {
   Compressor compressor = Compressor::none;
   int clevel = 1;  // 0..9
@@ -42,6 +45,23 @@ struct Settings {
 
   Compression compression;
 
+  // 2 (.zarray/.zattrs per node) or 3 (one zarr.json per node).
+  int zarr_version = 2;
+  // Zarr v3 sharding: a shard file holds this many chunks along t, y and x.
+  // All 1 means no sharding codec (one file per chunk). Only with version 3.
+  std::uint32_t chunks_per_shard_t = 1;
+  std::uint32_t chunks_per_shard_y = 1;
+  std::uint32_t chunks_per_shard_x = 1;
+
+  // Writes arrays 1, 2, ... that halve y and x of the one before (odd sizes
+  // round up) until a level fits in one tile. See docs/zarr-library.md.
+  bool multiscale = false;
+  DownsampleMethod downsample_method = DownsampleMethod::mean;
+
+  // Seconds between frames, for the OME-NGFF time scale; 0 = unknown (the
+  // time axis then counts frames: scale 1, no unit).
+  double frame_interval_s = 0;
+
   double pixel_size_x_um = 1.0;
   double pixel_size_y_um = 1.0;
 
@@ -66,6 +86,7 @@ struct Settings {
 inline constexpr std::uint32_t max_frame_extent = 65536;  // width, height
 inline constexpr std::uint32_t max_channels = 1024;
 inline constexpr unsigned max_rows_in_flight = 64;
+inline constexpr std::uint64_t max_chunks_per_shard = 1u << 16;  // index entries of one shard
 
 // Throws zarr::Error(invalid_setting) naming the first wrong setting.
 void validate(const Settings& settings);
@@ -73,5 +94,6 @@ void validate(const Settings& settings);
 const char* to_string(DataType type);
 const char* to_string(Compressor compressor);
 const char* to_string(Shuffle shuffle);
+const char* to_string(DownsampleMethod method);
 
 }  // namespace zarr

@@ -19,7 +19,10 @@ class Store {
   // Stores `bytes` under `key`, replacing any previous value, atomically: a
   // reader sees the old value or the new one, never a part. Safe to call
   // from several threads for different keys. Throws zarr::Error.
-  virtual void put(const std::string& key, std::span<const std::byte> bytes) = 0;
+  void put(const std::string& key, std::span<const std::byte> bytes) { put_parts(key, {&bytes, 1}); }
+  // The same for a value given as consecutive parts (a shard's chunks and
+  // its index), stored without first joining them in memory.
+  virtual void put_parts(const std::string& key, std::span<const std::span<const std::byte>> parts) = 0;
   // The value under `key`, or nothing when there is none. Throws zarr::Error.
   virtual std::optional<std::vector<std::byte>> get(const std::string& key) const = 0;
   // Keys starting with `prefix` ("" = all), in no particular order, at most

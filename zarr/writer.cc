@@ -1,20 +1,20 @@
 #include "zarr/writer.hh"
 
+#include <algorithm>
 #include <atomic>
-#include <condition_variable>
-#include <exception>
-#include <map>
 #include <mutex>
 #include <vector>
 
-#include "zarr/chunk_grid.hh"
-#include "zarr/chunk_row.hh"
+#include "zarr/array_writer.hh"
 #include "zarr/codec.hh"
+#include "zarr/downsampler.hh"
 #include "zarr/error.hh"
+#include "zarr/failure.hh"
 #include "zarr/filesystem_store.hh"
-#include "zarr/large_buffer.hh"
 #include "zarr/location.hh"
 #include "zarr/metadata.hh"
+#include "zarr/ome_metadata.hh"
+#include "zarr/pyramid.hh"
 #include "zarr/thread_pool.hh"
 
 namespace zarr {
@@ -25,12 +25,19 @@ std::span<const std::byte> as_bytes(const std::string& text) {
   return {reinterpret_cast<const std::byte*>(text.data()), text.size()};
 }
 
-// A row handed to the workers: its buffer, how many planes each of its
-// chunks stores, and how many chunks are still to be written.
-struct RowJob {
-  ChunkRow* row;
-  std::uint32_t planes_stored;
-  std::atomic<std::size_t> chunks_left;
+// Contiguous native-order planes of one frame: a pyramid level's frame, or
+// level 0 turned little-endian before downsampling.
+struct FramePlanes {
+  std::uint32_t width = 0, height = 0;
+  std::size_t sample_size = 0;
+  std::vector<std::vector<std::byte>> memory;  // one per channel
+  std::vector<PlaneView> views;
+
+  FramePlanes(std::uint32_t channels, std::uint32_t w, std::uint32_t h, std::size_t ss)
+      : width(w), height(h), sample_size(ss), memory(channels, std::vector<std::byte>(std::size_t(w) * h * ss)) {
+    for (auto& plane : memory) views.push_back({plane.data(), std::ptrdiff_t(w * ss), std::ptrdiff_t(ss)});
+  }
+  FrameView view() const { return {views, false}; }
 };
 
 }  // namespace
@@ -45,82 +52,86 @@ class Writer::Impl {
 
  private:
   void check_frame(const FrameView& frame) const;
-  ChunkRow* take_free_row();
-  void submit(ChunkRow* row, std::uint32_t planes_stored);
-  void write_chunk(RowJob& job, std::size_t index);
-  void finish_row(RowJob& job);
-  void publish_shape_locked(std::uint64_t frames);
-  void record_failure(std::exception_ptr failure);
-  void rethrow_failure();
+  void append_pyramid(const FrameView& frame);
+  void rows_published(std::size_t level, std::uint64_t rows);
+  void write_group_metadata();
 
   const Settings settings_;
   const RowWrittenCallback on_row_written_;
   const std::size_t sample_size_;
-  const ChunkGrid grid_;
+  const std::vector<Level> levels_;
   const std::unique_ptr<Codec> codec_;
   std::unique_ptr<Store> store_;
 
   // Caller thread only.
-  ChunkRow* filling_ = nullptr;
   bool closed_ = false;
+  std::vector<FramePlanes> level_frames_;  // [k] for level k >= 1; [0] for a byte-swapped level 0
 
-  // Row buffers and failures, shared with the workers.
-  mutable std::mutex mutex_;
-  std::condition_variable row_returned_;
-  std::vector<std::unique_ptr<ChunkRow>> rows_;
-  std::vector<ChunkRow*> free_rows_;
-  std::size_t rows_pending_ = 0;
-  std::exception_ptr failure_;
-  std::atomic<bool> failed_{false};
-
-  // What .zarray says; rows become part of the shape strictly in order.
-  std::mutex metadata_mutex_;
-  ArrayMetadata array_;
-  std::map<std::uint64_t, std::uint32_t> finished_rows_;  // row -> frames, waiting for earlier rows
-  std::uint64_t next_row_to_publish_ = 0;
-  std::uint64_t published_frames_ = 0;
-
+  Failure failure_;
   std::atomic<std::uint64_t> frames_{0}, bytes_in_{0}, bytes_written_{0}, chunks_written_{0};
 
-  ThreadPool pool_;  // last: joined before anything it uses is destroyed
+  // Rows announced through on_row_written_: those every level has published.
+  std::mutex published_mutex_;
+  std::vector<std::uint64_t> rows_published_;
+  std::uint64_t rows_announced_ = 0;
+
+  ThreadPool pool_;  // joined (after the arrays wait for their rows) before anything it uses goes away
+  std::vector<std::unique_ptr<ArrayWriter>> arrays_;  // destroyed first: waits for the workers
 };
 
 Writer::Impl::Impl(const Settings& settings, RowWrittenCallback on_row_written)
     : settings_((validate(settings), settings)),
       on_row_written_(std::move(on_row_written)),
       sample_size_(sample_size(settings.data_type)),
-      grid_(settings.channels, settings.height, settings.width, derive_chunk_shape(settings)),
+      levels_(pyramid_levels(settings)),
       codec_(make_codec(settings.compression, settings.data_type)),
       store_(std::make_unique<FilesystemStore>(settings.location, settings.sync_files)),
+      rows_published_(levels_.size(), 0),
       pool_(settings.max_threads) {
   prepare_location(*store_, settings.overwrite);
-
-  const ChunkShape& chunk = grid_.chunk();
-  array_.shape = {0, settings.channels, settings.height, settings.width};
-  array_.chunks = {chunk.planes, 1, chunk.height, chunk.width};
-  array_.data_type = settings.data_type;
-  array_.compressor = codec_ ? codec_->v2_metadata() : nlohmann::json(nullptr);
-
   const nlohmann::json user_attributes = settings.user_metadata_json.empty()
                                              ? nlohmann::json::object()
                                              : nlohmann::json::parse(settings.user_metadata_json);
-  store_->put(".zgroup", as_bytes(to_text(zgroup_v2())));
-  store_->put(".zattrs", as_bytes(to_text(root_attributes_v2(settings.pixel_size_y_um, settings.pixel_size_x_um))));
-  store_->put(std::string(array_path) + "/.zattrs", as_bytes(to_text(user_attributes)));
-  store_->put(std::string(array_path) + "/.zarray", as_bytes(to_text(zarray_v2(array_))));
+  write_group_metadata();
+  if (settings.zarr_version == 2)
+    store_->put(std::string(array_path) + "/.zattrs", as_bytes(to_text(user_attributes)));
 
-  // Mapped untouched: pages count towards memory once first filled.
-  for (unsigned i = 0; i < 1 + settings.rows_in_flight; ++i) {
-    rows_.push_back(std::make_unique<ChunkRow>(grid_, sample_size_));
-    free_rows_.push_back(rows_.back().get());
+  const WriteContext context{*store_, codec_.get(), pool_, failure_, bytes_written_, chunks_written_};
+  for (std::size_t k = 0; k < levels_.size(); ++k) {
+    ArrayLayout layout;
+    layout.path = level_path(k);
+    layout.zarr_version = settings.zarr_version;
+    layout.data_type = settings.data_type;
+    layout.channels = settings.channels;
+    layout.height = levels_[k].height;
+    layout.width = levels_[k].width;
+    layout.chunk = levels_[k].chunk;
+    layout.chunks_per_shard_t = settings.chunks_per_shard_t;
+    layout.chunks_per_shard_y = settings.chunks_per_shard_y;
+    layout.chunks_per_shard_x = settings.chunks_per_shard_x;
+    if (k == 0 && settings.zarr_version == 3) layout.attributes = user_attributes;
+    arrays_.push_back(std::make_unique<ArrayWriter>(
+        layout, settings.rows_in_flight, context, [this, k](std::uint64_t rows) { rows_published(k, rows); }));
   }
+
+  for (std::size_t k = 0; k < levels_.size(); ++k)
+    level_frames_.emplace_back(k == 0 ? 0 : settings.channels, levels_[k].width, levels_[k].height, sample_size_);
 }
 
 Writer::Impl::~Impl() {
   // Workers may still be finishing rows when the writer is abandoned after a
-  // failure: wait for them before the members they touch go away.
-  std::unique_lock lock(mutex_);
-  row_returned_.wait(lock, [this] { return rows_pending_ == 0; });
+  // failure: the arrays wait for them before the members they touch go away.
+  arrays_.clear();
+}
+
+void Writer::Impl::write_group_metadata() {
+  const OmeImage image = ome_image(settings_, levels_);
+  if (settings_.zarr_version == 3) {
+    store_->put("zarr.json", as_bytes(to_text(group_v3(ome_attributes_v05(image)))));
+  } else {
+    store_->put(".zgroup", as_bytes(to_text(zgroup_v2())));
+    store_->put(".zattrs", as_bytes(to_text(ome_attributes_v04(image))));
+  }
 }
 
 void Writer::Impl::check_frame(const FrameView& frame) const {
@@ -143,144 +154,67 @@ void Writer::Impl::check_frame(const FrameView& frame) const {
 
 void Writer::Impl::append(const FrameView& frame) {
   if (closed_) throw Error(ErrorCode::invalid_frame, "frame appended after the writer was closed");
-  if (failed_) rethrow_failure();
+  failure_.rethrow_if_failed();
   check_frame(frame);
-  if (!filling_) {
-    filling_ = take_free_row();
-    filling_->row = grid_.row_of_frame(frames_);
-    filling_->frames = 0;
-  }
-  filling_->copy_frame(filling_->frames, frame);
-  ++filling_->frames;
+  arrays_[0]->append(frame);
+  if (levels_.size() > 1) append_pyramid(frame);
   ++frames_;
   bytes_in_ += std::uint64_t(settings_.width) * settings_.height * settings_.channels * sample_size_;
-  if (filling_->frames == grid_.chunk().planes) {
-    submit(filling_, grid_.chunk().planes);
-    filling_ = nullptr;
-  }
 }
 
-ChunkRow* Writer::Impl::take_free_row() {
-  std::unique_lock lock(mutex_);
-  // Back-pressure: wait for the workers to return a buffer.
-  row_returned_.wait(lock, [this] { return !free_rows_.empty() || failure_; });
-  if (failure_) std::rethrow_exception(failure_);
-  ChunkRow* row = free_rows_.back();
-  free_rows_.pop_back();
-  return row;
-}
-
-void Writer::Impl::submit(ChunkRow* row, std::uint32_t planes_stored) {
-  auto job = std::make_shared<RowJob>(row, planes_stored, grid_.chunks_per_row());
-  {
-    std::lock_guard lock(mutex_);
-    ++rows_pending_;
-  }
-  for (std::size_t i = 0; i < grid_.chunks_per_row(); ++i)
-    pool_.submit([this, job, i] {
-      write_chunk(*job, i);
-      if (--job->chunks_left == 0) finish_row(*job);
-    });
-}
-
-void Writer::Impl::write_chunk(RowJob& job, std::size_t index) {
-  if (failed_) return;  // the dataset ends at the last row completed before the failure
-  try {
-    const ChunkPosition position = grid_.position(index);
-    const std::string key = chunk_key_v2(job.row->row, position.c, position.y, position.x);
-    const std::span<const std::byte> raw = job.row->chunk(index, job.planes_stored);
-    if (codec_) {
-      // One scratch buffer per worker thread, reused for every chunk.
-      thread_local LargeBuffer encoded;
-      if (encoded.size() < codec_->max_encoded_size(raw.size()))
-        encoded = LargeBuffer(codec_->max_encoded_size(raw.size()));
-      const std::size_t n = codec_->encode(raw, {encoded.data(), encoded.size()});
-      store_->put(key, {encoded.data(), n});
-      bytes_written_ += n;
-    } else {
-      store_->put(key, raw);
-      bytes_written_ += raw.size();
+// Level k's frame is computed from level k-1's as each frame arrives, so the
+// pyramid needs one frame of memory per level, never the recording.
+void Writer::Impl::append_pyramid(const FrameView& frame) {
+  FrameView source = frame;
+  if (frame.swap_bytes && sample_size_ > 1) {
+    // The downsampler reads native samples: turn level 0 around once.
+    FramePlanes& native = level_frames_[0];
+    if (native.memory.empty()) native = FramePlanes(settings_.channels, settings_.width, settings_.height, sample_size_);
+    for (std::uint32_t c = 0; c < settings_.channels; ++c) {
+      const PlaneView& in = frame.channels[c];
+      std::byte* out = native.memory[c].data();
+      for (std::uint32_t y = 0; y < settings_.height; ++y)
+        for (std::uint32_t x = 0; x < settings_.width; ++x, out += sample_size_) {
+          const std::byte* sample = in.data + std::ptrdiff_t(y) * in.row_stride + std::ptrdiff_t(x) * in.pixel_stride;
+          std::reverse_copy(sample, sample + sample_size_, out);
+        }
     }
-    ++chunks_written_;
-  } catch (...) {
-    record_failure(std::current_exception());
+    source = native.view();
+  }
+  for (std::size_t k = 1; k < levels_.size(); ++k) {
+    FramePlanes& target = level_frames_[k];
+    for (std::uint32_t c = 0; c < settings_.channels; ++c)
+      downsample_plane(settings_.data_type, settings_.downsample_method, source.channels[c], levels_[k - 1].width,
+                       levels_[k - 1].height, target.memory[c].data());
+    source = target.view();
+    arrays_[k]->append(source);
   }
 }
 
-void Writer::Impl::finish_row(RowJob& job) {
-  if (!failed_) {
-    try {
-      std::lock_guard lock(metadata_mutex_);
-      finished_rows_[job.row->row] = job.row->frames;
-      // A row finishing before an earlier one waits; each row is announced
-      // on its own, in order, once the shape covers it.
-      while (!finished_rows_.empty() && finished_rows_.begin()->first == next_row_to_publish_) {
-        publish_shape_locked(published_frames_ + finished_rows_.begin()->second);
-        finished_rows_.erase(finished_rows_.begin());
-        ++next_row_to_publish_;
-        if (on_row_written_) on_row_written_(stats());
-      }
-    } catch (...) {
-      record_failure(std::current_exception());
-    }
+void Writer::Impl::rows_published(std::size_t level, std::uint64_t rows) {
+  std::lock_guard lock(published_mutex_);
+  rows_published_[level] = rows;
+  const std::uint64_t everywhere = *std::min_element(rows_published_.begin(), rows_published_.end());
+  while (rows_announced_ < everywhere) {
+    ++rows_announced_;
+    if (on_row_written_) on_row_written_(stats());
   }
-  std::lock_guard lock(mutex_);
-  free_rows_.push_back(job.row);
-  --rows_pending_;
-  row_returned_.notify_all();
-}
-
-void Writer::Impl::publish_shape_locked(std::uint64_t frames) {
-  array_.shape[0] = frames;
-  store_->put(std::string(array_path) + "/.zarray", as_bytes(to_text(zarray_v2(array_))));
-  published_frames_ = frames;
-}
-
-void Writer::Impl::record_failure(std::exception_ptr failure) {
-  std::lock_guard lock(mutex_);
-  if (!failure_) failure_ = failure;
-  failed_ = true;
-  row_returned_.notify_all();
-}
-
-void Writer::Impl::rethrow_failure() {
-  std::lock_guard lock(mutex_);
-  std::rethrow_exception(failure_);
 }
 
 void Writer::Impl::close() {
   if (closed_) {
-    if (failed_) rethrow_failure();  // a failed recording stays failed
+    failure_.rethrow_if_failed();  // a failed recording stays failed
     return;
   }
   closed_ = true;
-  if (filling_ && !failed_) {
-    const std::uint32_t frames = filling_->frames;
-    std::uint32_t planes_stored = grid_.chunk().planes;
-    if (filling_->row == 0) {
-      // Shorter than one t-chunk: store a t-chunk of exactly the frames
-      // recorded instead of padding to the full plane count.
-      std::lock_guard lock(metadata_mutex_);
-      array_.chunks[0] = frames;
-      planes_stored = frames;
-    } else {
-      filling_->clear_planes_from(frames);
-    }
-    submit(filling_, planes_stored);
-  }
-  filling_ = nullptr;
-  {
-    std::unique_lock lock(mutex_);
-    row_returned_.wait(lock, [this] { return rows_pending_ == 0; });
-    if (failure_) std::rethrow_exception(failure_);
-  }
+  for (auto& array : arrays_) array->submit_last_row();
+  for (auto& array : arrays_) array->wait_idle();
+  failure_.rethrow_if_failed();
   try {
-    std::lock_guard lock(metadata_mutex_);
-    if (frames_ == 0) array_.chunks[0] = 1;  // nothing recorded: the smallest valid t-chunk
-    publish_shape_locked(frames_);
+    for (auto& array : arrays_) array->publish_final(frames_);
     store_->flush();
   } catch (...) {
-    record_failure(std::current_exception());
+    failure_.record(std::current_exception());
     throw;
   }
 }

@@ -1,4 +1,5 @@
 #include "zarr/metadata.hh"
+#include "zarr/ome_metadata.hh"
 
 #include <gtest/gtest.h>
 
@@ -37,7 +38,11 @@ TEST(Metadata, DtypeStringsHaveByteOrder) {
 }
 
 TEST(Metadata, RootAttributesAreOmeNgff04) {
-  EXPECT_EQ(root_attributes_v2(0.5, 0.25), json::parse(R"({"multiscales": [{
+  OmeImage image;
+  image.levels = {{1920, 1080, {}}};
+  image.pixel_size_y_um = 0.5;
+  image.pixel_size_x_um = 0.25;
+  EXPECT_EQ(ome_attributes_v04(image), json::parse(R"({"multiscales": [{
     "version": "0.4", "name": "0",
     "axes": [{"name": "t", "type": "time"}, {"name": "c", "type": "channel"},
              {"name": "y", "type": "space", "unit": "micrometer"},
@@ -47,8 +52,9 @@ TEST(Metadata, RootAttributesAreOmeNgff04) {
 }
 
 TEST(Metadata, ChunkKeysUseSlashes) {
-  EXPECT_EQ(chunk_key_v2(0, 0, 0, 0), "0/0/0/0/0");
-  EXPECT_EQ(chunk_key_v2(12345678901ull, 2, 3, 14), "0/12345678901/2/3/14");
+  EXPECT_EQ(chunk_key_v2("0", 0, 0, 0, 0), "0/0/0/0/0");
+  EXPECT_EQ(chunk_key_v2("0", 12345678901ull, 2, 3, 14), "0/12345678901/2/3/14");
+  EXPECT_EQ(chunk_key_v3("2", 12345678901ull, 2, 3, 14), "2/c/12345678901/2/3/14");
 }
 
 TEST(Metadata, TextEscapesNonAscii) {
