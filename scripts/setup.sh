@@ -17,7 +17,7 @@ packages=(
   python3-gi gir1.2-gstreamer-1.0
   procps
   # GenICam cameras
-  libaravis-dev aravis-tools
+  libaravis-dev aravis-tools libusb-1.0-0-dev  # aravis-0.8.pc requires libusb-1.0.pc
 )
 
 missing=()

@@ -26,6 +26,8 @@ struct CameraCapabilities {
   std::vector<PixelFormat> formats;
   int min_width = 1, max_width = 1;
   int min_height = 1, max_height = 1;
+  // Frames per second the camera can run at; 0 = any (simulated cameras).
+  double min_frame_rate = 0, max_frame_rate = 0;
 };
 
 // What the negotiated caps ask of the camera.
@@ -48,11 +50,25 @@ struct FrameFormat {
   }
 };
 
+// What a hardware camera does with a frame it could not complete.
+enum class CaptureErrorPolicy {
+  Skip,   // count it as dropped and wait for the next one
+  Keep,   // deliver it as it is
+  Abort,  // stop the recording with an error
+};
+
 // Element properties that are not caps; each backend uses what applies to
-// it (hardware backends add gain, binning, ... here).
+// it. Simulated cameras use exposure_time and seed only.
 struct CameraSettings {
   GstClockTime exposure_time = 0;  // at most one frame period
   std::uint64_t seed = 0;          // for simulated noise
+  std::optional<double> gain_db;   // nullopt: leave the camera's own gain
+  int offset_x = 0;                // region origin on the (binned) sensor
+  int offset_y = 0;
+  int binning = 1;                 // same factor horizontally and vertically
+  std::string features;            // "Feature=value ...", applied last
+  CaptureErrorPolicy capture_error = CaptureErrorPolicy::Skip;
+  unsigned stream_buffers = 10;    // capture buffers queued in the driver
 };
 
 // Where a frame goes: `height` rows of `width` pixels, `stride` bytes apart.
@@ -69,6 +85,9 @@ struct FrameInfo {
   GstClockTime pts = 0;            // running time of the frame start
   GstClockTime duration = 0;
   std::uint64_t frames_dropped = 0;  // frames lost just before this one
+  // The camera's own timestamp in ns (hardware clock), or NONE.
+  GstClockTime camera_timestamp = GST_CLOCK_TIME_NONE;
+  bool incomplete = false;  // delivered although the camera did not complete it
 };
 
 // Time as the pipeline sees it. The element backs this with its clock so
@@ -84,7 +103,8 @@ class FrameClock {
 };
 
 // Thrown by backends for anything the user can fix (bad settings, missing
-// device); the element turns it into an element error.
+// device) and for a camera that stopped answering; the element turns it
+// into an element error.
 class CameraError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -94,6 +114,10 @@ class Camera {
  public:
   virtual ~Camera() = default;
 
+  // Called once right after opening, before capabilities(): a hardware
+  // camera applies what changes its sensor geometry (binning, offsets) here
+  // so that the caps it offers already fit.
+  virtual void apply_settings(const CameraSettings&) {}
   virtual CameraCapabilities capabilities() const = 0;
   // Called while stopped, with caps already checked against capabilities().
   virtual void configure(const FrameFormat& format, const CameraSettings& settings) = 0;
@@ -109,6 +133,13 @@ class Camera {
   // True when every frame is all zeros: the element then hands out one
   // shared read-only zeroed memory and never calls write_frame().
   virtual bool frames_are_blank() const { return false; }
+  // A hardware camera runs on its own clock: the element is then live
+  // whatever is-live says.
+  virtual bool always_live() const { return false; }
+  // What the camera reports it really uses after configure() (region,
+  // binning, exposure, ...), posted on the bus for the record; nullptr when
+  // there is nothing beyond the caps and properties.
+  virtual GstStructure* applied_settings() const { return nullptr; }
 
   // Wake up a wait of the camera's own (e.g. a hardware queue); waits on the
   // FrameClock are interrupted by the element itself.

@@ -31,6 +31,7 @@
 
 #include "gstacqsrc.hh"
 
+#include "camera_caps.hh"
 #include "camera_registry.hh"
 #include "pipeline_frame_clock.hh"
 
@@ -53,6 +54,10 @@ constexpr double kDefaultExposureUs = 10000.0;
 constexpr double kMaxExposureUs = 3600.0 * 1e6;  // one hour
 constexpr int kDefaultWidth = 1920;               // Acquire's simulated camera
 constexpr int kDefaultHeight = 1080;
+constexpr double kKeepCameraGain = -1.0;           // gain property: leave the camera's gain
+constexpr guint kDefaultStreamBuffers = 10;
+// Marks the GstReferenceTimestampMeta carrying the camera's own clock (ns).
+constexpr const char* kCameraTimestampCaps = "timestamp/x-camera";
 
 // Settings from properties, read under `lock` (the streaming thread reads
 // them when it negotiates).
@@ -61,7 +66,28 @@ struct Settings {
   double exposure_us = kDefaultExposureUs;
   bool is_live = true;
   guint64 seed = 0;
+  double gain_db = kKeepCameraGain;
+  int offset_x = 0;
+  int offset_y = 0;
+  int binning = 1;
+  std::string features;
+  acqsrc::CaptureErrorPolicy capture_error = acqsrc::CaptureErrorPolicy::Skip;
+  guint stream_buffers = kDefaultStreamBuffers;
 };
+
+acqsrc::CameraSettings camera_settings_from(const Settings& settings) {
+  acqsrc::CameraSettings camera;
+  camera.exposure_time = static_cast<GstClockTime>(std::llround(settings.exposure_us * 1000.0));
+  camera.seed = settings.seed;
+  if (settings.gain_db != kKeepCameraGain) camera.gain_db = settings.gain_db;
+  camera.offset_x = settings.offset_x;
+  camera.offset_y = settings.offset_y;
+  camera.binning = settings.binning;
+  camera.features = settings.features;
+  camera.capture_error = settings.capture_error;
+  camera.stream_buffers = settings.stream_buffers;
+  return camera;
+}
 
 // The open camera and what was negotiated for it; lives from start() to stop().
 struct Stream {
@@ -86,7 +112,9 @@ struct Stream {
 };
 
 struct Private {
-  explicit Private(GstElement* element) : clock(element) {}
+  explicit Private(GstElement* element)
+      : clock(element), camera_timestamp_caps(gst_caps_new_empty_simple(kCameraTimestampCaps)) {}
+  ~Private() { gst_caps_unref(camera_timestamp_caps); }
   std::mutex lock;
   Settings settings;
   // What the open camera offers, for caps queries from any thread.
@@ -94,6 +122,7 @@ struct Private {
   acqsrc::PipelineFrameClock clock;
   std::unique_ptr<Stream> stream;  // touched by start/stop/negotiation/streaming only
   std::atomic<guint64> frames_dropped{0};
+  GstCaps* camera_timestamp_caps;  // reference of the camera-clock GstReferenceTimestampMeta
 };
 
 GstClockTime exposure_time(double exposure_us) {
@@ -114,27 +143,6 @@ void rate_for_exposure(double exposure_us, int* numerator, int* denominator) {
   }
 }
 
-GstVideoFormat video_format(acqsrc::PixelFormat format) {
-  return format == acqsrc::PixelFormat::Gray8 ? GST_VIDEO_FORMAT_GRAY8 : GST_VIDEO_FORMAT_GRAY16_LE;
-}
-
-GstCaps* caps_for(const acqsrc::CameraCapabilities& capabilities) {
-  GValue formats = G_VALUE_INIT;
-  gst_value_list_init(&formats, capabilities.formats.size());
-  for (acqsrc::PixelFormat format : capabilities.formats) {
-    GValue name = G_VALUE_INIT;
-    g_value_init(&name, G_TYPE_STRING);
-    g_value_set_static_string(&name, gst_video_format_to_string(video_format(format)));
-    gst_value_list_append_and_take_value(&formats, &name);
-  }
-  GstCaps* caps = gst_caps_new_simple("video/x-raw",
-      "width", GST_TYPE_INT_RANGE, capabilities.min_width, capabilities.max_width,
-      "height", GST_TYPE_INT_RANGE, capabilities.min_height, capabilities.max_height,
-      "framerate", GST_TYPE_FRACTION_RANGE, 0, 1, G_MAXINT, 1, nullptr);
-  gst_structure_take_value(gst_caps_get_structure(caps, 0), "format", &formats);
-  return caps;
-}
-
 }  // namespace
 
 struct _GstAcqSrc {
@@ -145,11 +153,38 @@ struct _GstAcqSrc {
 G_DEFINE_TYPE(GstAcqSrc, gst_acq_src, GST_TYPE_PUSH_SRC);
 GST_ELEMENT_REGISTER_DEFINE(acqsrc, "acqsrc", GST_RANK_NONE, GST_TYPE_ACQ_SRC);
 
-enum { PROP_0, PROP_CAMERA, PROP_EXPOSURE_TIME_US, PROP_IS_LIVE, PROP_SEED, PROP_FRAMES_DROPPED };
+enum {
+  PROP_0,
+  PROP_CAMERA,
+  PROP_EXPOSURE_TIME_US,
+  PROP_IS_LIVE,
+  PROP_SEED,
+  PROP_FRAMES_DROPPED,
+  PROP_GAIN,
+  PROP_OFFSET_X,
+  PROP_OFFSET_Y,
+  PROP_BINNING,
+  PROP_FEATURES,
+  PROP_CAPTURE_ERROR,
+  PROP_STREAM_BUFFERS,
+};
+
+#define GST_TYPE_ACQ_SRC_CAPTURE_ERROR (gst_acq_src_capture_error_get_type())
+static GType gst_acq_src_capture_error_get_type() {
+  static GType type = 0;
+  static const GEnumValue values[] = {
+      {int(acqsrc::CaptureErrorPolicy::Skip), "Count an incomplete frame as dropped and go on", "skip"},
+      {int(acqsrc::CaptureErrorPolicy::Keep), "Deliver an incomplete frame (flagged CORRUPTED)", "keep"},
+      {int(acqsrc::CaptureErrorPolicy::Abort), "Stop with an error at an incomplete frame", "abort"},
+      {0, nullptr, nullptr},
+  };
+  if (g_once_init_enter(&type)) g_once_init_leave(&type, g_enum_register_static("GstAcqSrcCaptureError", values));
+  return type;
+}
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS,
     GST_STATIC_CAPS("video/x-raw, format = (string) { GRAY8, GRAY16_LE }, "
-                    "width = (int) [ 1, 8192 ], height = (int) [ 1, 8192 ], "
+                    "width = (int) [ 1, 2147483647 ], height = (int) [ 1, 2147483647 ], "
                     "framerate = (fraction) [ 0/1, 2147483647/1 ]"));
 
 static void gst_acq_src_set_property(GObject* object, guint id, const GValue* value, GParamSpec* pspec) {
@@ -171,6 +206,29 @@ static void gst_acq_src_set_property(GObject* object, guint id, const GValue* va
       break;
     case PROP_SEED:
       settings.seed = g_value_get_uint64(value);
+      break;
+    case PROP_GAIN:
+      settings.gain_db = g_value_get_double(value);
+      break;
+    case PROP_OFFSET_X:
+      settings.offset_x = g_value_get_int(value);
+      break;
+    case PROP_OFFSET_Y:
+      settings.offset_y = g_value_get_int(value);
+      break;
+    case PROP_BINNING:
+      settings.binning = g_value_get_int(value);
+      break;
+    case PROP_FEATURES: {
+      const char* features = g_value_get_string(value);
+      settings.features = features ? features : "";
+      break;
+    }
+    case PROP_CAPTURE_ERROR:
+      settings.capture_error = static_cast<acqsrc::CaptureErrorPolicy>(g_value_get_enum(value));
+      break;
+    case PROP_STREAM_BUFFERS:
+      settings.stream_buffers = g_value_get_uint(value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
@@ -197,6 +255,27 @@ static void gst_acq_src_get_property(GObject* object, guint id, GValue* value, G
     case PROP_FRAMES_DROPPED:
       g_value_set_uint64(value, self->priv->frames_dropped.load());
       break;
+    case PROP_GAIN:
+      g_value_set_double(value, settings.gain_db);
+      break;
+    case PROP_OFFSET_X:
+      g_value_set_int(value, settings.offset_x);
+      break;
+    case PROP_OFFSET_Y:
+      g_value_set_int(value, settings.offset_y);
+      break;
+    case PROP_BINNING:
+      g_value_set_int(value, settings.binning);
+      break;
+    case PROP_FEATURES:
+      g_value_set_string(value, settings.features.c_str());
+      break;
+    case PROP_CAPTURE_ERROR:
+      g_value_set_enum(value, int(settings.capture_error));
+      break;
+    case PROP_STREAM_BUFFERS:
+      g_value_set_uint(value, settings.stream_buffers);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
   }
@@ -210,18 +289,33 @@ static Settings settings_of(GstAcqSrc* self) {
 static gboolean gst_acq_src_start(GstBaseSrc* base) {
   GstAcqSrc* self = GST_ACQ_SRC(base);
   const Settings settings = settings_of(self);
-  auto camera = acqsrc::make_camera(settings.camera_name);
-  if (!camera) {
+  std::unique_ptr<acqsrc::Camera> camera;
+  try {
+    camera = acqsrc::make_camera(settings.camera_name);
+    if (!camera) {
+      const std::string available = acqsrc::describe_available_cameras();
+      GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND,
+          ("Unknown camera \"%s\". Cameras found: %s.", settings.camera_name.c_str(), available.c_str()),
+          ("property camera=\"%s\" names no camera backend", settings.camera_name.c_str()));
+      return FALSE;
+    }
+  } catch (const acqsrc::CameraError& error) {
     const std::string available = acqsrc::describe_available_cameras();
     GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND,
-        ("Unknown camera \"%s\". Available cameras: %s.", settings.camera_name.c_str(), available.c_str()),
-        ("property camera=\"%s\" names no camera backend", settings.camera_name.c_str()));
+        ("Could not open camera \"%s\". Cameras found: %s.", settings.camera_name.c_str(), available.c_str()),
+        ("%s", error.what()));
     return FALSE;
   }
-  {
+  try {
+    camera->apply_settings(camera_settings_from(settings));
     std::lock_guard lock(self->priv->lock);
     self->priv->capabilities = camera->capabilities();
+  } catch (const acqsrc::CameraError& error) {
+    GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("Camera \"%s\" refused the settings: %s",
+        settings.camera_name.c_str(), error.what()), (nullptr));
+    return FALSE;
   }
+  gst_base_src_set_live(base, settings.is_live || camera->always_live());
   self->priv->stream = std::make_unique<Stream>();
   self->priv->stream->camera = std::move(camera);
   self->priv->frames_dropped = 0;
@@ -289,9 +383,7 @@ static gboolean gst_acq_src_set_caps(GstBaseSrc* base, GstCaps* caps) {
                                                                           : acqsrc::PixelFormat::Gray16LE;
   format.width = GST_VIDEO_INFO_WIDTH(&info);
   format.height = GST_VIDEO_INFO_HEIGHT(&info);
-  acqsrc::CameraSettings camera_settings;
-  camera_settings.exposure_time = exposure_time(settings.exposure_us);
-  camera_settings.seed = settings.seed;
+  const acqsrc::CameraSettings camera_settings = camera_settings_from(settings);
   if (GST_VIDEO_INFO_FPS_N(&info) > 0) {
     format.rate_numerator = GST_VIDEO_INFO_FPS_N(&info);
     format.rate_denominator = GST_VIDEO_INFO_FPS_D(&info);
@@ -314,13 +406,16 @@ static gboolean gst_acq_src_set_caps(GstBaseSrc* base, GstCaps* caps) {
       stream->camera_running = false;
     }
     stream->camera->configure(format, camera_settings);
-    stream->camera->start(self->priv->clock, settings.is_live);
+    stream->camera->start(self->priv->clock, gst_base_src_is_live(base));
     stream->camera_running = true;
   } catch (const acqsrc::CameraError& error) {
     GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("Camera \"%s\" refused the settings: %s",
         settings.camera_name.c_str(), error.what()), ("caps %" GST_PTR_FORMAT, caps));
     return FALSE;
   }
+
+  if (GstStructure* applied = stream->camera->applied_settings())
+    gst_element_post_message(GST_ELEMENT(self), gst_message_new_element(GST_OBJECT(self), applied));
 
   stream->release_blank_memory();
   if (stream->camera->frames_are_blank()) {
@@ -406,7 +501,15 @@ static GstFlowReturn gst_acq_src_fill(GstPushSrc* push, GstBuffer* buffer) {
   if (!stream || !stream->negotiated) return GST_FLOW_NOT_NEGOTIATED;
   acqsrc::Camera& camera = *stream->camera;
 
-  const std::optional<acqsrc::FrameInfo> frame = camera.wait_for_frame();
+  std::optional<acqsrc::FrameInfo> frame;
+  try {
+    frame = camera.wait_for_frame();
+  } catch (const acqsrc::CameraError& error) {
+    const Settings settings = settings_of(self);
+    GST_ELEMENT_ERROR(self, RESOURCE, READ, ("Camera \"%s\" stopped delivering frames: %s",
+        settings.camera_name.c_str(), error.what()), (nullptr));
+    return GST_FLOW_ERROR;
+  }
   if (!frame) return GST_FLOW_FLUSHING;
 
   if (!camera.frames_are_blank()) {
@@ -435,11 +538,16 @@ static GstFlowReturn gst_acq_src_fill(GstPushSrc* push, GstBuffer* buffer) {
   GST_BUFFER_DURATION(buffer) = frame->duration;
   GST_BUFFER_OFFSET(buffer) = frame->frame_id;
   GST_BUFFER_OFFSET_END(buffer) = frame->frame_id + 1;
+  if (GST_CLOCK_TIME_IS_VALID(frame->camera_timestamp))
+    gst_buffer_add_reference_timestamp_meta(buffer, self->priv->camera_timestamp_caps, frame->camera_timestamp,
+        GST_CLOCK_TIME_NONE);
+  if (frame->incomplete) GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_CORRUPTED);
   if (frame->frames_dropped > 0) {
     GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_DISCONT);
     self->priv->frames_dropped += frame->frames_dropped;
     GST_WARNING_OBJECT(self, "dropped %" G_GUINT64_FORMAT " frame(s) before frame %" G_GUINT64_FORMAT
-        ": downstream did not take them in time", frame->frames_dropped, frame->frame_id);
+        " (not taken in time downstream, or lost or incomplete in the camera)", frame->frames_dropped,
+        frame->frame_id);
   }
   return GST_FLOW_OK;
 }
@@ -465,8 +573,9 @@ static void gst_acq_src_class_init(GstAcqSrcClass* klass) {
   gobject_class->get_property = gst_acq_src_get_property;
   gobject_class->finalize = gst_acq_src_finalize;
 
-  const std::string camera_blurb = "Camera to acquire from, by its Acquire name. Available: " +
-                                   acqsrc::describe_available_cameras();
+  const std::string camera_blurb = "Camera to acquire from, by its Acquire name: " +
+                                   acqsrc::describe_camera_naming() +
+                                   " (gst-device-monitor-1.0 Video/Source lists the cameras present)";
   g_object_class_install_property(gobject_class, PROP_CAMERA,
       g_param_spec_string("camera", "Camera", g_intern_string(camera_blurb.c_str()), acqsrc::kDefaultCameraName,
           GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
@@ -487,13 +596,47 @@ static void gst_acq_src_class_init(GstAcqSrcClass* klass) {
           0, G_MAXUINT64, 0, GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
   g_object_class_install_property(gobject_class, PROP_FRAMES_DROPPED,
       g_param_spec_uint64("frames-dropped", "Frames dropped",
-          "Frames a live camera dropped because downstream did not take them in time",
+          "Frames lost: not taken in time downstream (live cameras), or lost or incomplete in a hardware camera",
           0, G_MAXUINT64, 0, GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+
+  // Hardware only: the simulated cameras ignore these.
+  g_object_class_install_property(gobject_class, PROP_GAIN,
+      g_param_spec_double("gain", "Gain (dB)",
+          "Analog gain of a hardware camera in dB; -1 leaves the camera's own setting", kKeepCameraGain, 1000.0,
+          kKeepCameraGain, GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property(gobject_class, PROP_OFFSET_X,
+      g_param_spec_int("offset-x", "Offset x",
+          "Left edge of a hardware camera's region in (binned) sensor pixels; the caps width is its width",
+          0, G_MAXINT, 0, GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property(gobject_class, PROP_OFFSET_Y,
+      g_param_spec_int("offset-y", "Offset y",
+          "Top edge of a hardware camera's region in (binned) sensor pixels; the caps height is its height",
+          0, G_MAXINT, 0, GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property(gobject_class, PROP_BINNING,
+      g_param_spec_int("binning", "Binning",
+          "Binning of a hardware camera, the same horizontally and vertically; the sizes in the caps are binned",
+          1, 64, 1, GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property(gobject_class, PROP_FEATURES,
+      g_param_spec_string("features", "Features",
+          "GenICam features of a hardware camera, \"Feature=value Feature=value ...\", applied at start after "
+          "everything else (e.g. \"ReverseX=true BlackLevel=10\")",
+          "", GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property(gobject_class, PROP_CAPTURE_ERROR,
+      g_param_spec_enum("capture-error", "Capture error",
+          "What a hardware camera's incomplete frame does: skip it (counted in frames-dropped), keep it, or abort",
+          GST_TYPE_ACQ_SRC_CAPTURE_ERROR, int(acqsrc::CaptureErrorPolicy::Skip),
+          GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property(gobject_class, PROP_STREAM_BUFFERS,
+      g_param_spec_uint("stream-buffers", "Stream buffers",
+          "Capture buffers queued in a hardware camera's driver; more absorb longer stalls downstream",
+          1, 1024, kDefaultStreamBuffers,
+          GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  gst_type_mark_as_plugin_api(GST_TYPE_ACQ_SRC_CAPTURE_ERROR, GstPluginAPIFlags(0));
 
   gst_element_class_add_static_pad_template(element_class, &src_template);
   gst_element_class_set_static_metadata(element_class, "Scientific camera source", "Source/Video/Hardware",
-      "Acquires frames from a scientific camera (Acquire's simulated cameras: radial sin, uniform random, "
-      "empty) with frame-counter timestamps and live pacing",
+      "Acquires frames from a scientific camera: Acquire's simulated cameras (radial sin, uniform random, "
+      "empty) or a GenICam camera through Aravis",
       "gst-zarr developers");
 
   base_class->start = gst_acq_src_start;

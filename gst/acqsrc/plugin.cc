@@ -3,9 +3,14 @@
 #endif
 
 #include "gstacqsrc.hh"
+#include "gstacqsrcdeviceprovider.hh"
 
-static gboolean plugin_init(GstPlugin* plugin) { return GST_ELEMENT_REGISTER(acqsrc, plugin); }
+static gboolean plugin_init(GstPlugin* plugin) {
+  gboolean ok = GST_ELEMENT_REGISTER(acqsrc, plugin);
+  ok &= GST_DEVICE_PROVIDER_REGISTER(acqsrcdeviceprovider, plugin);
+  return ok;
+}
 
 GST_PLUGIN_DEFINE(GST_VERSION_MAJOR, GST_VERSION_MINOR, acqsrc,
-    "Scientific camera source with Acquire's simulated cameras", plugin_init, VERSION, GST_LICENSE,
-    GST_PACKAGE_NAME, GST_PACKAGE_ORIGIN)
+    "Scientific camera source: Acquire's simulated cameras and GenICam cameras through Aravis", plugin_init,
+    VERSION, GST_LICENSE, GST_PACKAGE_NAME, GST_PACKAGE_ORIGIN)
