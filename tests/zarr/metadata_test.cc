@@ -51,6 +51,71 @@ TEST(Metadata, RootAttributesAreOmeNgff04) {
   }]})"));
 }
 
+TEST(MetadataV3, ArrayWithBlosc) {
+  ArrayMetadata array;
+  array.shape = {7, 1, 30, 40};
+  array.chunks = {4, 1, 16, 16};
+  array.data_type = DataType::uint16;
+  array.compressor_v3 = json::parse(
+      R"({"name":"blosc","configuration":{"cname":"lz4","clevel":1,"shuffle":"shuffle","typesize":2,"blocksize":0}})");
+  array.attributes = {{"operator", "me"}};
+  EXPECT_EQ(json::parse(to_text(array_v3(array))), json::parse(R"({
+    "zarr_format": 3, "node_type": "array", "shape": [7, 1, 30, 40], "data_type": "uint16",
+    "chunk_grid": {"name": "regular", "configuration": {"chunk_shape": [4, 1, 16, 16]}},
+    "chunk_key_encoding": {"name": "default", "configuration": {"separator": "/"}},
+    "fill_value": 0,
+    "codecs": [{"name": "bytes", "configuration": {"endian": "little"}},
+               {"name": "blosc", "configuration": {"cname": "lz4", "clevel": 1, "shuffle": "shuffle",
+                                                   "typesize": 2, "blocksize": 0}}],
+    "dimension_names": ["t", "c", "y", "x"],
+    "attributes": {"operator": "me"}})"));
+}
+
+TEST(MetadataV3, ShardedArrayGridIsTheShard) {
+  ArrayMetadata array;
+  array.shape = {10, 1, 1080, 1920};
+  array.chunks = {2, 1, 256, 256};
+  array.chunks_per_shard = {3, 1, 4, 4};
+  EXPECT_EQ(json::parse(to_text(array_v3(array))), json::parse(R"({
+    "zarr_format": 3, "node_type": "array", "shape": [10, 1, 1080, 1920], "data_type": "uint8",
+    "chunk_grid": {"name": "regular", "configuration": {"chunk_shape": [6, 1, 1024, 1024]}},
+    "chunk_key_encoding": {"name": "default", "configuration": {"separator": "/"}},
+    "fill_value": 0,
+    "codecs": [{"name": "sharding_indexed", "configuration": {
+      "chunk_shape": [2, 1, 256, 256],
+      "codecs": [{"name": "bytes", "configuration": {"endian": "little"}}],
+      "index_codecs": [{"name": "bytes", "configuration": {"endian": "little"}}, {"name": "crc32c"}],
+      "index_location": "end"}}],
+    "dimension_names": ["t", "c", "y", "x"],
+    "attributes": {}})"));
+}
+
+TEST(MetadataV3, GroupWithOmeNgff05Pyramid) {
+  OmeImage image;
+  image.levels = {{1920, 1080, {}}, {960, 540, {}}, {480, 270, {}}, {240, 135, {}}, {120, 68, {}}};
+  image.pixel_size_y_um = 0.5;
+  image.pixel_size_x_um = 2.0;
+  image.frame_interval_s = 0.05;
+  image.method = DownsampleMethod::max;
+  const json group = json::parse(to_text(group_v3(ome_attributes_v05(image))));
+  EXPECT_EQ(group["zarr_format"], 3);
+  EXPECT_EQ(group["node_type"], "group");
+  const json& ome = group["attributes"]["ome"];
+  EXPECT_EQ(ome["version"], "0.5");
+  const json& multiscale = ome["multiscales"][0];
+  EXPECT_FALSE(multiscale.contains("version"));
+  EXPECT_EQ(multiscale["axes"][0], json::parse(R"({"name": "t", "type": "time", "unit": "second"})"));
+  EXPECT_EQ(multiscale["type"], "max");
+  EXPECT_EQ(multiscale["metadata"]["method"], "zarr::downsample_plane max");
+  ASSERT_EQ(multiscale["datasets"].size(), 5u);
+  EXPECT_EQ(multiscale["datasets"][1], json::parse(R"({"path": "1", "coordinateTransformations":
+    [{"type": "scale", "scale": [0.05, 1.0, 1.0, 4.0]}]})"));
+  // 1080 / 68: the actual factor of a level rounded up from an odd size.
+  const json& scale = multiscale["datasets"][4]["coordinateTransformations"][0]["scale"];
+  EXPECT_DOUBLE_EQ(scale[2].get<double>(), 0.5 * 1080.0 / 68.0);
+  EXPECT_DOUBLE_EQ(scale[3].get<double>(), 2.0 * 16.0);
+}
+
 TEST(Metadata, ChunkKeysUseSlashes) {
   EXPECT_EQ(chunk_key_v2("0", 0, 0, 0, 0), "0/0/0/0/0");
   EXPECT_EQ(chunk_key_v2("0", 12345678901ull, 2, 3, 14), "0/12345678901/2/3/14");

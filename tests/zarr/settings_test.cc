@@ -73,6 +73,34 @@ TEST(Validate, UserMetadataMustBeAJsonObject) {
   expect_rejected(s, "parse error");  // nlohmann's own words, with the position
 }
 
+TEST(Validate, ZarrVersionAndSharding) {
+  Settings s = valid();
+  s.zarr_version = 4;
+  expect_rejected(s, "zarr_version");
+  s = valid(), s.chunks_per_shard_y = 2;
+  expect_rejected(s, "chunks_per_shard_y: is 2 but sharding needs zarr_version 3");
+  s.zarr_version = 3;
+  EXPECT_NO_THROW(validate(s));
+  s.chunks_per_shard_x = 0;
+  expect_rejected(s, "chunks_per_shard_x");
+  s = valid(), s.zarr_version = 3, s.chunks_per_shard_t = 1024, s.chunks_per_shard_y = 1024;
+  expect_rejected(s, "chunks per shard");
+}
+
+TEST(Validate, MultiscaleSettings) {
+  Settings s = valid();
+  s.multiscale = true;
+  s.downsample_method = DownsampleMethod::max;
+  s.frame_interval_s = 0.05;
+  EXPECT_NO_THROW(validate(s));
+  s.downsample_method = static_cast<DownsampleMethod>(7);
+  expect_rejected(s, "downsample_method");
+  s = valid(), s.frame_interval_s = -1;
+  expect_rejected(s, "frame_interval_s");
+  s.frame_interval_s = std::nan("");
+  expect_rejected(s, "frame_interval_s");
+}
+
 TEST(Settings, SampleSizes) {
   EXPECT_EQ(sample_size(DataType::uint8), 1u);
   EXPECT_EQ(sample_size(DataType::int8), 1u);

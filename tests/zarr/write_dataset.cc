@@ -3,6 +3,7 @@
 //   v(t, c, y, x) = (t*7919 + c*104729 + y*31 + x*17) mod 2^16, mapped to the
 //   data type (uint8: v mod 256, int8: v mod 256 - 128, int16: v - 32768,
 //   float32: v * 0.5 - 1000).
+// Rows from --zero-from-y on hold 0 instead (all-fill chunks).
 // Frames can be handed over strided, channel-interleaved or big-endian, and
 // the process can SIGKILL itself after a number of rows to simulate a crash.
 // Exit status 0, or 2 with "error <code>: <message>" on stderr.
@@ -81,6 +82,13 @@ zarr::Shuffle parse_shuffle(const std::string& s) {
   return shuffles.at(s);
 }
 
+zarr::DownsampleMethod parse_method(const std::string& s) {
+  static const std::map<std::string, zarr::DownsampleMethod> methods = {
+      {"mean", zarr::DownsampleMethod::mean}, {"decimate", zarr::DownsampleMethod::decimate},
+      {"min", zarr::DownsampleMethod::min}, {"max", zarr::DownsampleMethod::max}};
+  return methods.at(s);
+}
+
 }  // namespace
 
 int run(std::map<std::string, std::string>& options);
@@ -126,11 +134,21 @@ int run(std::map<std::string, std::string>& options) {
   settings.max_threads = unsigned(number("threads", 0));
   settings.sync_files = number("sync", 1) != 0;
   settings.user_metadata_json = options["metadata"];
+  settings.zarr_version = int(number("zarr-version", 2));
+  settings.chunks_per_shard_t = std::uint32_t(number("chunks-per-shard-t", 1));
+  settings.chunks_per_shard_y = std::uint32_t(number("chunks-per-shard-y", 1));
+  settings.chunks_per_shard_x = std::uint32_t(number("chunks-per-shard-x", 1));
+  settings.multiscale = number("multiscale", 0) != 0;
+  settings.downsample_method = parse_method(options.count("downsample-method") ? options["downsample-method"] : "mean");
+  settings.frame_interval_s = options.count("frame-interval") ? std::stod(options["frame-interval"]) : 0.0;
+  if (options.count("pixel-size-x")) settings.pixel_size_x_um = std::stod(options["pixel-size-x"]);
+  if (options.count("pixel-size-y")) settings.pixel_size_y_um = std::stod(options["pixel-size-y"]);
   const std::uint64_t frames = number("frames", 3);
   const std::uint64_t row_padding = number("row-padding", 0);  // extra bytes after each source row
   const bool interleaved = number("interleaved", 0) != 0;      // all channels in one buffer, pixel by pixel
   const bool big_endian = number("big-endian", 0) != 0;        // hand samples over byte-swapped
   const std::uint64_t kill_after_rows = number("kill-after-rows", 0);
+  const std::uint64_t zero_from_y = number("zero-from-y", UINT64_MAX);  // rows y >= this hold 0 (fill)
 
   try {
     std::uint64_t rows_written = 0;
@@ -153,7 +171,10 @@ int run(std::map<std::string, std::string>& options) {
         for (std::uint32_t y = 0; y < settings.height; ++y)
           for (std::uint32_t x = 0; x < settings.width; ++x) {
             std::byte* sample = const_cast<std::byte*>(planes[c].data) + y * row_stride + x * pixel_stride;
-            encode_sample(settings.data_type, formula(t, c, y, x), sample);
+            if (y >= zero_from_y)
+              std::memset(sample, 0, ss);
+            else
+              encode_sample(settings.data_type, formula(t, c, y, x), sample);
             if (big_endian) std::reverse(sample, sample + ss);
           }
       writer.append({planes, big_endian});

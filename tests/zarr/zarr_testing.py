@@ -1,5 +1,6 @@
 """Shared helpers of the zarr/ library's Python tests: run the test-support
 writer and compute, with numpy, the values it must have written."""
+import json
 import os
 import subprocess
 import tempfile
@@ -55,3 +56,157 @@ def chunk_files(location):
 
 def work_dir():
     return tempfile.mkdtemp(prefix="zarr-test-", dir=os.environ.get("ZARR_TEST_TMP"))
+
+
+# --- Zarr v3, sharding, pyramids and OME-NGFF -------------------------------
+
+NODE = os.environ.get("ZARR_NODE", "node")
+READ_V3 = os.environ.get("ZARR_READ_V3", "")
+SHARED = os.environ.get("ZARR_SHARED_DIR", "")
+
+DTYPES = {"uint8": np.uint8, "int8": np.int8, "uint16": np.uint16, "int16": np.int16, "float32": np.float32}
+
+
+def expected_with_zero_rows(frames, channels, height, width, dtype, zero_from_y=None):
+    """expected(), with rows y >= zero_from_y set to 0 like write_dataset --zero-from-y."""
+    want = np.array(np.broadcast_to(expected(frames, channels, height, width, dtype),
+                                    (frames, channels, height, width)))
+    if zero_from_y is not None:
+        want[:, :, zero_from_y:, :] = 0
+    return want
+
+
+def read_v3(location, path="0"):
+    """Array `path` of a v3 dataset, read by zarrita (Node): (numpy array, zarrita's dtype name)."""
+    output = os.path.join(tempfile.mkdtemp(prefix="zarrita-", dir=os.environ.get("ZARR_TEST_TMP")), "data.bin")
+    result = subprocess.run([NODE, READ_V3, location, path, output], capture_output=True, text=True, timeout=300,
+                            cwd=os.path.dirname(READ_V3))
+    if result.returncode != 0:
+        raise AssertionError(f"zarrita could not read {location}/{path}: {result.stderr}")
+    info = json.loads(result.stdout)
+    data = np.fromfile(output, dtype=np.dtype(DTYPES[info["dtype"]]).newbyteorder("<"))
+    os.remove(output)
+    os.rmdir(os.path.dirname(output))
+    return data.reshape(info["shape"]), info["dtype"]
+
+
+def crc32c(data):
+    """CRC-32C (Castagnoli), reflected, table driven: independent of the writer's code."""
+    table = crc32c.table
+    if table is None:
+        table = []
+        for i in range(256):
+            crc = i
+            for _ in range(8):
+                crc = (crc >> 1) ^ 0x82F63B78 if crc & 1 else crc >> 1
+            table.append(crc)
+        crc32c.table = table
+    crc = 0xFFFFFFFF
+    for b in data:
+        crc = table[(crc ^ b) & 0xFF] ^ (crc >> 8)
+    return crc ^ 0xFFFFFFFF
+
+
+crc32c.table = None
+assert crc32c(b"123456789") == 0xE3069283
+
+ABSENT = 2**64 - 1
+
+
+def check_shards(test, location, path, inner_chunks):
+    """Checks every shard file of array `path`: index at the end, CRC32C of the
+    index, entries inside the data part and not overlapping. Returns
+    {shard key: number of absent inner chunks}."""
+    root = os.path.join(location, path, "c")
+    index_bytes = 16 * inner_chunks + 4
+    absent = {}
+    for directory, _, files in os.walk(root):
+        for name in files:
+            if name.startswith("."):
+                test.fail(f"leftover temporary file {name} in {directory}")
+            shard_path = os.path.join(directory, name)
+            with open(shard_path, "rb") as f:
+                shard = f.read()
+            key = os.path.relpath(shard_path, root).replace(os.sep, "/")
+            test.assertGreaterEqual(len(shard), index_bytes, key)
+            index = shard[-index_bytes:]
+            stored_crc = int.from_bytes(index[-4:], "little")
+            test.assertEqual(crc32c(index[:-4]), stored_crc, f"shard {key}: index CRC32C")
+            entries = np.frombuffer(index[:-4], dtype="<u8").reshape(inner_chunks, 2)
+            ranges = []
+            missing = 0
+            for offset, nbytes in entries.tolist():
+                if offset == ABSENT or nbytes == ABSENT:
+                    test.assertEqual((offset, nbytes), (ABSENT, ABSENT), key)
+                    missing += 1
+                    continue
+                test.assertLessEqual(offset + nbytes, len(shard) - index_bytes, key)
+                ranges.append((offset, nbytes))
+            ranges.sort()
+            for (a, n), (b, _) in zip(ranges, ranges[1:]):
+                test.assertLessEqual(a + n, b, f"shard {key}: inner chunks overlap")
+            test.assertEqual(sum(n for _, n in ranges) + index_bytes, len(shard), f"shard {key}: unused bytes")
+            absent[key] = missing
+    return absent
+
+
+def downsample(a, method):
+    """One pyramid step in numpy over the last two axes (y, x), as documented
+    in zarr/downsampler.hh: 2x2 blocks, odd edges use the samples that exist,
+    integer means rounded half to even, float32 means summed in float64."""
+    height, width = a.shape[-2:]
+    if method == "decimate":
+        return a[..., ::2, ::2].copy()
+    out_h, out_w = (height + 1) // 2, (width + 1) // 2
+    pad = [(0, 0)] * (a.ndim - 2) + [(0, 2 * out_h - height), (0, 2 * out_w - width)]
+    exists = np.pad(np.ones((height, width), dtype=bool), pad[-2:], constant_values=False)
+    corners = lambda m: (m[..., 0::2, 0::2], m[..., 0::2, 1::2], m[..., 1::2, 0::2], m[..., 1::2, 1::2])
+    if method == "mean":
+        count = sum(c.astype(np.int64) for c in corners(exists))
+        if a.dtype == np.float32:
+            p = np.pad(a.astype(np.float64), pad)
+            tl, tr, bl, br = corners(p)
+            return ((tl + tr) + (bl + br)) / count
+        p = np.pad(a.astype(np.int64), pad)
+        total = sum(corners(p))
+        return np.round(total / count).astype(a.dtype)
+    info = np.finfo(a.dtype) if a.dtype == np.float32 else np.iinfo(a.dtype)
+    neutral = info.max if method == "min" else info.min
+    p = np.pad(a, pad, constant_values=neutral)
+    reduce = np.minimum if method == "min" else np.maximum
+    tl, tr, bl, br = corners(p)
+    return reduce(reduce(tl, tr), reduce(bl, br))
+
+
+def pyramid(level0, levels, method):
+    """Levels 0..levels-1 recomputed from level 0."""
+    out = [level0]
+    for _ in range(1, levels):
+        step = downsample(out[-1], method)
+        out.append(step.astype(level0.dtype) if level0.dtype == np.float32 else step)
+    return out
+
+
+def shared_dir():
+    """../shared next to the repository: the OME-NGFF schemas."""
+    if not SHARED or not os.path.isdir(os.path.join(SHARED, "schemas", "ome-ngff")):
+        raise RuntimeError(f"the shared folder with schemas/ome-ngff is missing (looked in {SHARED!r}); "
+                           "the OME-NGFF validation tests need ../shared next to the repository")
+    return SHARED
+
+
+def ome_validator(version, schema="image.schema"):
+    """A Draft 2020-12 validator for `schema` of OME-NGFF `version`, every
+    schema of that version in the resolver's store (keyed by $id)."""
+    import jsonschema
+    directory = os.path.join(shared_dir(), "schemas", "ome-ngff", version)
+    store = {}
+    for name in os.listdir(directory):
+        if name.endswith(".schema"):
+            with open(os.path.join(directory, name)) as f:
+                document = json.load(f)
+            store[document["$id"]] = document
+            if name == schema:
+                main = document
+    resolver = jsonschema.RefResolver(base_uri=main["$id"], referrer=main, store=store)
+    return jsonschema.Draft202012Validator(main, resolver=resolver)
