@@ -1,0 +1,177 @@
+// Zarr v3 sharding and multiscale against plain v2, all in one run with the
+// cases interleaved (round after round) so a busy disk hurts them alike.
+// 1920x1080 uint8 radial-sine frames, 256x256 chunks of 32 planes:
+//   v2-none / v3s-none    v2, and v3 with 4x4 chunks per shard, uncompressed
+//   v2-lz4  / v3s-lz4     the same with blosc-lz4 (clevel 1, byte shuffle)
+//   v3s-lz4-ms            v3s-lz4 plus the multiscale pyramid (mean)
+//   v2-lz4-ms             v2-lz4 plus the multiscale pyramid (mean)
+// Prints the median time of each case and its ratio to its reference.
+//   zarr_format_bench [--frames=N] [--rounds=R] [--dir=PATH] [--threads=T]
+// Each run is a child process (this program with --case=NAME) so that no
+// case inherits another's page cache pressure or memory.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "bench/radial_sine.hh"
+#include "zarr/error.hh"
+#include "zarr/writer.hh"
+
+namespace {
+
+constexpr std::uint32_t width = 1920, height = 1080;
+
+struct Options {
+  std::uint64_t frames = 320;
+  unsigned rounds = 3;
+  std::string dir = "/tmp/zarr-format-bench";
+  unsigned threads = 0;
+  std::string only_case;
+};
+
+struct Case {
+  const char* name;
+  const char* reference;  // the case its time is compared with
+  int version;
+  bool sharded;
+  bool lz4;
+  bool multiscale;
+};
+
+const std::vector<Case> cases = {
+    {"v2-none", "v2-none", 2, false, false, false}, {"v3s-none", "v2-none", 3, true, false, false},
+    {"v2-lz4", "v2-lz4", 2, false, true, false},    {"v3s-lz4", "v2-lz4", 3, true, true, false},
+    {"v2-lz4-ms", "v2-lz4", 2, false, true, true},  {"v3s-lz4-ms", "v3s-lz4", 3, true, true, true},
+};
+
+const Case& case_named(const std::string& name) {
+  for (const Case& c : cases)
+    if (name == c.name) return c;
+  throw std::invalid_argument("unknown case " + name);
+}
+
+int run_case(const Options& options) {
+  const Case& which = case_named(options.only_case);
+  const auto frames = bench::radial_sine_frames(width, height, 8);
+  zarr::Settings settings;
+  settings.location = options.dir + "/bench-" + options.only_case + ".zarr";
+  settings.overwrite = true;
+  settings.width = width;
+  settings.height = height;
+  settings.tile_width = 256;
+  settings.tile_height = 256;
+  settings.tile_planes = 32;
+  settings.zarr_version = which.version;
+  if (which.sharded) settings.chunks_per_shard_x = settings.chunks_per_shard_y = 4;
+  if (which.lz4) settings.compression = {zarr::Compressor::blosc_lz4, 1, zarr::Shuffle::byte};
+  settings.multiscale = which.multiscale;
+  settings.max_threads = options.threads;
+
+  const auto start = std::chrono::steady_clock::now();
+  zarr::Writer writer(settings);
+  for (std::uint64_t n = 0; n < options.frames; ++n) {
+    const zarr::PlaneView plane{reinterpret_cast<const std::byte*>(frames[n % frames.size()].data()), width, 1};
+    writer.append(zarr::FrameView{std::span(&plane, 1)});
+  }
+  writer.close();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const zarr::Stats stats = writer.stats();
+  std::printf("RESULT seconds=%.4f ratio=%.2f files=%llu\n", seconds, stats.compression_ratio(),
+              static_cast<unsigned long long>(stats.chunks_written));
+  std::filesystem::remove_all(settings.location);
+  return 0;
+}
+
+std::string run_child(const Options& options, const std::string& name) {
+  int pipe_fds[2];
+  if (pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(pipe_fds[1], STDOUT_FILENO);
+    close(pipe_fds[0]);
+    const std::vector<std::string> args = {"zarr_format_bench", "--case=" + name,
+                                           "--frames=" + std::to_string(options.frames), "--dir=" + options.dir,
+                                           "--threads=" + std::to_string(options.threads)};
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv("/proc/self/exe", argv.data());
+    _exit(127);
+  }
+  close(pipe_fds[1]);
+  std::string output;
+  char buffer[4096];
+  for (ssize_t n; (n = read(pipe_fds[0], buffer, sizeof buffer)) > 0;) output.append(buffer, std::size_t(n));
+  close(pipe_fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error("case " + name + " failed");
+  return output;
+}
+
+std::string field(const std::string& line, const std::string& key) {
+  const auto at = line.find(key + "=");
+  if (at == std::string::npos) return "?";
+  const auto begin = at + key.size() + 1;
+  return line.substr(begin, line.find_first_of(" \n", begin) - begin);
+}
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  try {
+    for (int i = 1; i < argc; ++i) {
+      const std::string arg = argv[i];
+      const auto eq = arg.find('=');
+      const std::string name = arg.substr(0, eq), value = eq == std::string::npos ? "" : arg.substr(eq + 1);
+      if (name == "--frames") options.frames = std::stoull(value);
+      else if (name == "--rounds") options.rounds = unsigned(std::stoul(value));
+      else if (name == "--dir") options.dir = value;
+      else if (name == "--threads") options.threads = unsigned(std::stoul(value));
+      else if (name == "--case") options.only_case = value;
+      else throw std::invalid_argument("unknown option " + arg);
+    }
+    if (!options.only_case.empty()) return run_case(options);
+    if (options.rounds == 0) throw std::invalid_argument("--rounds must be at least 1");
+
+    std::printf("%llu frames of %ux%u uint8, 256x256x32 chunks, shards 4x4 chunks, %u rounds interleaved\n",
+                static_cast<unsigned long long>(options.frames), width, height, options.rounds);
+    std::map<std::string, std::vector<double>> seconds;
+    std::map<std::string, std::string> ratio, files;
+    for (unsigned round = 0; round < options.rounds; ++round)
+      for (const Case& c : cases) {
+        const std::string output = run_child(options, c.name);
+        seconds[c.name].push_back(std::stod(field(output, "seconds")));
+        ratio[c.name] = field(output, "ratio");
+        files[c.name] = field(output, "files");
+      }
+    const double raw_bytes = double(options.frames) * width * height;
+    std::printf("%-11s %9s %8s %7s %7s %-11s %9s\n", "case", "median s", "GB/s", "ratio", "files", "vs", "time x");
+    for (const Case& c : cases) {
+      const double s = median(seconds[c.name]);
+      std::printf("%-11s %9.3f %8.3f %7s %7s %-11s %9.3f\n", c.name, s, raw_bytes / s / 1e9, ratio[c.name].c_str(),
+                  files[c.name].c_str(), c.reference, s / median(seconds[c.reference]));
+    }
+  } catch (const zarr::Error& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "zarr_format_bench: " << e.what() << "\n";
+    return 64;
+  }
+  return 0;
+}
