@@ -2,9 +2,13 @@
  * SECTION:element-zarrsink
  * @title: zarrsink
  *
- * Records video frames into a chunked, optionally compressed Zarr v2
- * dataset: a group with one array `0` of shape (t, c, y, x) and OME-NGFF 0.4
- * metadata. GRAY8 becomes uint8, GRAY16 (either byte order) uint16 stored
+ * Records video frames into a chunked, optionally compressed Zarr dataset:
+ * a group with an array `0` of shape (t, c, y, x) and OME-NGFF metadata.
+ * Zarr v2 (the default, OME-NGFF 0.4) or, with `zarr-version=3`, Zarr v3
+ * (OME-NGFF 0.5), optionally sharded (`chunks-per-shard-x/-y/-t`) so long
+ * recordings make few files. With `multiscale=true` arrays `1`, `2`, ...
+ * hold a pyramid that halves y and x per level (`downsample-method`), for
+ * viewers that open any zoom. The caps' framerate gives the time scale. GRAY8 becomes uint8, GRAY16 (either byte order) uint16 stored
  * little-endian, and packed RGB-family formats uint8 with one channel per
  * colour component in R, G, B(, A) order. Compression and writing run on the
  * library's worker threads; EOS means the data is on disk.
@@ -59,6 +63,12 @@ struct Properties {
   double pixel_size_y = 1.0;
   std::string metadata;
   guint max_threads = 0;
+  guint zarr_version = 2;
+  guint chunks_per_shard_x = 1;
+  guint chunks_per_shard_y = 1;
+  guint chunks_per_shard_t = 1;
+  bool multiscale = false;
+  int downsample_method = int(zarr::DownsampleMethod::mean);
 };
 
 // The recording in progress: exists from the first caps until stop().
@@ -99,6 +109,12 @@ enum {
   PROP_METADATA,
   PROP_MAX_THREADS,
   PROP_STATS,
+  PROP_ZARR_VERSION,
+  PROP_CHUNKS_PER_SHARD_X,
+  PROP_CHUNKS_PER_SHARD_Y,
+  PROP_CHUNKS_PER_SHARD_T,
+  PROP_MULTISCALE,
+  PROP_DOWNSAMPLE_METHOD,
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
@@ -137,6 +153,19 @@ static gboolean check_properties(GstZarrSink* sink, const Properties& props) {
                       (nullptr));
     return FALSE;
   }
+  if (props.zarr_version != 3) {
+    const std::pair<const char*, guint> shard_counts[] = {{"chunks-per-shard-x", props.chunks_per_shard_x},
+                                                          {"chunks-per-shard-y", props.chunks_per_shard_y},
+                                                          {"chunks-per-shard-t", props.chunks_per_shard_t}};
+    for (const auto& [name, count] : shard_counts)
+      if (count > 1) {
+        GST_ELEMENT_ERROR(sink, RESOURCE, SETTINGS,
+                          ("\"%s\" is %u, but sharding needs Zarr v3: set \"zarr-version\" to 3, or %s to 1.", name,
+                           count, name),
+                          ("zarr-version: %u", props.zarr_version));
+        return FALSE;
+      }
+  }
   if (!props.metadata.empty()) {
     try {
       if (!nlohmann::json::parse(props.metadata).is_object()) {
@@ -170,7 +199,8 @@ static guint clamp_tile(GstZarrSink* sink, const char* property, guint tile, gui
   return extent;
 }
 
-static zarr::Settings writer_settings(GstZarrSink* sink, const Properties& props, const VideoLayout& layout) {
+static zarr::Settings writer_settings(GstZarrSink* sink, const Properties& props, const VideoLayout& layout,
+                                      const GstVideoInfo& info) {
   zarr::Settings settings;
   settings.location = props.location;
   settings.overwrite = props.overwrite;
@@ -189,6 +219,15 @@ static zarr::Settings writer_settings(GstZarrSink* sink, const Properties& props
   settings.pixel_size_y_um = props.pixel_size_y;
   settings.user_metadata_json = props.metadata;
   settings.max_threads = props.max_threads;
+  settings.zarr_version = int(props.zarr_version);
+  settings.chunks_per_shard_x = props.chunks_per_shard_x;
+  settings.chunks_per_shard_y = props.chunks_per_shard_y;
+  settings.chunks_per_shard_t = props.chunks_per_shard_t;
+  settings.multiscale = props.multiscale;
+  settings.downsample_method = to_zarr_downsample_method(props.downsample_method);
+  // A variable framerate (0/1) leaves the time scale unknown: frames count.
+  if (GST_VIDEO_INFO_FPS_N(&info) > 0 && GST_VIDEO_INFO_FPS_D(&info) > 0)
+    settings.frame_interval_s = double(GST_VIDEO_INFO_FPS_D(&info)) / GST_VIDEO_INFO_FPS_N(&info);
   return settings;
 }
 
@@ -273,7 +312,7 @@ static gboolean gst_zarr_sink_set_caps(GstBaseSink* base, GstCaps* caps) {
   recording->layout = *layout;
   try {
     recording->writer = std::make_unique<zarr::Writer>(
-        writer_settings(sink, props, *layout), [sink](const zarr::Stats& stats) { post_progress(sink, stats); });
+        writer_settings(sink, props, *layout, info), [sink](const zarr::Stats& stats) { post_progress(sink, stats); });
   } catch (const zarr::Error& error) {
     post_zarr_error(GST_ELEMENT(sink), error);
     return FALSE;
@@ -349,6 +388,12 @@ static void gst_zarr_sink_set_property(GObject* object, guint prop_id, const GVa
       break;
     }
     case PROP_MAX_THREADS: p.max_threads = g_value_get_uint(value); break;
+    case PROP_ZARR_VERSION: p.zarr_version = g_value_get_uint(value); break;
+    case PROP_CHUNKS_PER_SHARD_X: p.chunks_per_shard_x = g_value_get_uint(value); break;
+    case PROP_CHUNKS_PER_SHARD_Y: p.chunks_per_shard_y = g_value_get_uint(value); break;
+    case PROP_CHUNKS_PER_SHARD_T: p.chunks_per_shard_t = g_value_get_uint(value); break;
+    case PROP_MULTISCALE: p.multiscale = g_value_get_boolean(value); break;
+    case PROP_DOWNSAMPLE_METHOD: p.downsample_method = g_value_get_enum(value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec); break;
   }
 }
@@ -371,6 +416,12 @@ static void gst_zarr_sink_get_property(GObject* object, guint prop_id, GValue* v
     case PROP_PIXEL_SIZE_Y: g_value_set_double(value, p.pixel_size_y); break;
     case PROP_METADATA: g_value_set_string(value, p.metadata.empty() ? nullptr : p.metadata.c_str()); break;
     case PROP_MAX_THREADS: g_value_set_uint(value, p.max_threads); break;
+    case PROP_ZARR_VERSION: g_value_set_uint(value, p.zarr_version); break;
+    case PROP_CHUNKS_PER_SHARD_X: g_value_set_uint(value, p.chunks_per_shard_x); break;
+    case PROP_CHUNKS_PER_SHARD_Y: g_value_set_uint(value, p.chunks_per_shard_y); break;
+    case PROP_CHUNKS_PER_SHARD_T: g_value_set_uint(value, p.chunks_per_shard_t); break;
+    case PROP_MULTISCALE: g_value_set_boolean(value, p.multiscale); break;
+    case PROP_DOWNSAMPLE_METHOD: g_value_set_enum(value, p.downsample_method); break;
     case PROP_STATS: {
       const auto& recording = sink->state->recording;
       g_value_take_boxed(value, stats_structure(recording ? recording->writer->stats() : sink->state->last_stats));
@@ -448,12 +499,43 @@ static void gst_zarr_sink_class_init(GstZarrSinkClass* klass) {
                           G_MAXDOUBLE, 1.0, flags));
   g_object_class_install_property(
       gobject_class, PROP_METADATA,
-      g_param_spec_string("metadata", "Metadata", "A JSON object stored as the array's user attributes (0/.zattrs)",
+      g_param_spec_string("metadata", "Metadata", "A JSON object stored as the array's user attributes (0/.zattrs; with zarr-version=3 the "
+                          "attributes of 0/zarr.json)",
                           nullptr, flags));
   g_object_class_install_property(
       gobject_class, PROP_MAX_THREADS,
       g_param_spec_uint("max-threads", "Max threads", "Compression and writing threads (0 = number of cores)", 0, 1024,
                         0, flags));
+  g_object_class_install_property(
+      gobject_class, PROP_ZARR_VERSION,
+      g_param_spec_uint("zarr-version", "Zarr version",
+                        "2 (.zarray/.zattrs, OME-NGFF 0.4) or 3 (zarr.json, OME-NGFF 0.5, sharding)", 2, 3, 2, flags));
+  const struct {
+    int id;
+    const char* name;
+    const char* nick;
+    const char* axis;
+  } shard_properties[] = {{PROP_CHUNKS_PER_SHARD_X, "chunks-per-shard-x", "Chunks per shard x", "x"},
+                          {PROP_CHUNKS_PER_SHARD_Y, "chunks-per-shard-y", "Chunks per shard y", "y"},
+                          {PROP_CHUNKS_PER_SHARD_T, "chunks-per-shard-t", "Chunks per shard t", "t"}};
+  for (const auto& shard : shard_properties) {
+    // The blurb must outlive the class (G_PARAM_STATIC_STRINGS): built once, never freed.
+    const gchar* blurb = g_intern_string(
+        (std::string("Chunks per shard file along ") + shard.axis +
+         " (zarr-version=3 only; 1 along every axis = no sharding, one file per chunk)")
+            .c_str());
+    g_object_class_install_property(gobject_class, shard.id,
+                                    g_param_spec_uint(shard.name, shard.nick, blurb, 1, 65536, 1, flags));
+  }
+  g_object_class_install_property(
+      gobject_class, PROP_MULTISCALE,
+      g_param_spec_boolean("multiscale", "Multiscale",
+                           "Also write arrays 1, 2, ... halving y and x per level until one fits in a tile", FALSE,
+                           flags));
+  g_object_class_install_property(
+      gobject_class, PROP_DOWNSAMPLE_METHOD,
+      g_param_spec_enum("downsample-method", "Downsample method", "How each pyramid level is computed from 2x2 blocks",
+                        GST_TYPE_ZARR_SINK_DOWNSAMPLE_METHOD, int(zarr::DownsampleMethod::mean), flags));
   g_object_class_install_property(
       gobject_class, PROP_STATS,
       g_param_spec_boxed("stats", "Statistics",

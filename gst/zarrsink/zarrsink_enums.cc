@@ -36,3 +36,20 @@ GType gst_zarr_sink_shuffle_get_type(void) {
   }
   return type;
 }
+
+GType gst_zarr_sink_downsample_method_get_type(void) {
+  static GType type = 0;
+  if (g_once_init_enter(&type)) {
+    static const GEnumValue values[] = {
+        {int(zarr::DownsampleMethod::mean), "Mean of each 2x2 block (rounded half to even)", "mean"},
+        {int(zarr::DownsampleMethod::decimate), "Top-left sample of each 2x2 block", "decimate"},
+        {int(zarr::DownsampleMethod::min), "Minimum of each 2x2 block", "min"},
+        {int(zarr::DownsampleMethod::max), "Maximum of each 2x2 block", "max"},
+        {0, nullptr, nullptr},
+    };
+    GType registered = g_enum_register_static("GstZarrSinkDownsampleMethod", values);
+    gst_type_mark_as_plugin_api(registered, GstPluginAPIFlags(0));
+    g_once_init_leave(&type, registered);
+  }
+  return type;
+}
