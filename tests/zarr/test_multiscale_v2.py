@@ -48,6 +48,23 @@ class MultiscaleV2(unittest.TestCase):
                         self.assertEqual(got.chunks, (2, 1, min(8, want.shape[2]), min(10, want.shape[3])))
                     self.assertEqual(multiscale["type"], method)
 
+    def test_big_endian_interleaved_and_strided_sources(self):
+        # The pyramid is computed from what the caller hands over: byte-swapped,
+        # channel-interleaved or padded rows must give the same levels.
+        for options in [dict(big_endian=1, dtype="uint16"), dict(interleaved=1, channels=3, dtype="uint8"),
+                        dict(row_padding=6, dtype="float32")]:
+            with self.subTest(**options):
+                channels = options.get("channels", 1)
+                location = self.write(frames=5, width=37, height=23, tile_width=8, tile_height=8, tile_planes=2,
+                                      **options)
+                group = zarr.open_group(location, mode="r")
+                level0 = group["0"][:]
+                np.testing.assert_array_equal(level0, zt.expected(5, channels, 23, 37, options["dtype"]))
+                levels = len(dict(group.attrs)["multiscales"][0]["datasets"])
+                self.assertEqual(levels, 4)  # 37x23 -> 19x12 -> 10x6 -> 5x3
+                for k, want in enumerate(zt.pyramid(level0, levels, "mean")):
+                    np.testing.assert_array_equal(group[str(k)][:], want, err_msg=f"level {k}")
+
     def test_uint16_mean_near_the_top_does_not_overflow(self):
         # Blocks of the formula's values near 65535 sum past the uint16 range.
         location = self.write(frames=3, width=1100, height=1100, dtype="uint16", tile_width=512, tile_height=512,

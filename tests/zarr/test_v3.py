@@ -115,6 +115,21 @@ class V3(unittest.TestCase):
         self.assertEqual(meta["codecs"][0]["configuration"]["chunk_shape"], [10, 1, 32, 16])
         self.assertEqual(meta["chunk_grid"]["configuration"]["chunk_shape"], [10, 1, 32, 32])
 
+    def test_killed_writer_leaves_whole_shard_rows(self):
+        # SIGKILL as soon as the first shard row (4 frames) is published: the
+        # dataset then holds exactly those frames, every shard index intact.
+        location = os.path.join(self.dir, "killed.zarr")
+        result = zt.write(location, zarr_version=3, frames=40, width=40, height=30, tile_width=16, tile_height=16,
+                          tile_planes=2, chunks_per_shard_t=2, chunks_per_shard_y=2, compressor="lz4",
+                          multiscale=1, kill_after_rows=1)
+        self.assertEqual(result.returncode, -9, result.stderr)
+        got, _ = zt.read_v3(location, "0")
+        self.assertEqual(got.shape[0], 4)
+        np.testing.assert_array_equal(got, zt.expected_with_zero_rows(4, 1, 30, 40, "uint8"))
+        for level in ["0", "1"]:
+            self.assertGreaterEqual(zt.read_v3(location, level)[0].shape[0], 4)
+            zt.check_shards(self, location, level, 4, allow_partial=True)
+
     def test_user_metadata_in_attributes(self):
         user = {"operator": "J\u00f6rg", "exposure_ms": 12.5}
         location, meta = self.roundtrip(2, 8, 6, metadata=json.dumps(user, ensure_ascii=False))
