@@ -53,12 +53,10 @@ std::string take_message(GError* error) {
 
 bool is_loopback(ArvCamera* camera) {
   if (!arv_camera_is_gv_device(camera)) return false;
+  // Owned by the device (transfer none).
   GSocketAddress* address = arv_gv_device_get_device_address(ARV_GV_DEVICE(arv_camera_get_device(camera)));
-  if (!address) return false;
-  const bool loopback =
-      g_inet_address_get_is_loopback(g_inet_socket_address_get_address(G_INET_SOCKET_ADDRESS(address)));
-  g_object_unref(address);
-  return loopback;
+  return address && G_IS_INET_SOCKET_ADDRESS(address) &&
+         g_inet_address_get_is_loopback(g_inet_socket_address_get_address(G_INET_SOCKET_ADDRESS(address)));
 }
 
 // GenICam name of the pixel format that fills `format`, in order of preference.
@@ -187,7 +185,8 @@ class AravisCamera final : public Camera {
   void stop() override {
     if (!stream_) return;
     return_current_buffer();
-    arv_camera_stop_acquisition(camera_, nullptr);  // a vanished camera cannot answer: nothing to do then
+    // A camera that vanished would only make us wait for its timeouts.
+    if (!lost_) arv_camera_stop_acquisition(camera_, nullptr);
     g_clear_object(&stream_);  // frees the buffers it holds
     clock_ = nullptr;
   }
@@ -197,7 +196,8 @@ class AravisCamera final : public Camera {
     guint64 silent_us = 0;
     for (;;) {
       if (interrupted_) return std::nullopt;
-      if (control_lost_) throw CameraError("lost the connection to camera \"" + name_ + "\"");
+      if (control_lost_) lost_ = true;
+      if (lost_) throw CameraError("lost the connection to camera \"" + name_ + "\"");
       ArvBuffer* buffer = arv_stream_timeout_pop_buffer(stream_, kPopTimeoutUs);
       if (!buffer) {
         silent_us += kPopTimeoutUs;
@@ -305,8 +305,10 @@ class AravisCamera final : public Camera {
   void check_responding() {
     GError* error = nullptr;
     guint32 value = 0;
-    if (!arv_device_read_register(arv_camera_get_device(camera_), kProbeRegister, &value, &error))
+    if (!arv_device_read_register(arv_camera_get_device(camera_), kProbeRegister, &value, &error)) {
+      lost_ = true;
       throw CameraError("camera \"" + name_ + "\" stopped answering: " + take_message(error));
+    }
   }
 
   FrameInfo frame_info(ArvBuffer* buffer) {
@@ -351,6 +353,7 @@ class AravisCamera final : public Camera {
   ArvBuffer* current_ = nullptr;  // popped, being copied; back to the stream right after
   std::atomic<bool> interrupted_{false};
   std::atomic<bool> control_lost_{false};
+  bool lost_ = false;  // no longer answers: never wait on it again
   guint64 underruns_ = 0;
   std::uint64_t skipped_ = 0;
   std::uint64_t last_id_ = 0;
