@@ -19,11 +19,27 @@
  * period is the exposure time; a framerate in the caps sets the period and
  * must leave room for the exposure.
  *
+ * GenICam cameras (GigE Vision, USB3 Vision) are opened through Aravis as
+ * "aravis: <device id>" (or "aravis: <IP address>"); gst-device-monitor-1.0
+ * Video/Source lists them. Mono8 gives GRAY8, Mono10/12/14/16 GRAY16_LE.
+ * `gain`, `offset-x`, `offset-y`, `binning`, `features`, `capture-error` and
+ * `stream-buffers` apply to them (simulated cameras ignore these). Their
+ * buffers carry PTS = running time at arrival, OFFSET = the camera's frame
+ * id and the camera's timestamp as a GstReferenceTimestampMeta
+ * (timestamp/x-camera); lost or skipped incomplete frames are counted in
+ * `frames-dropped` and the next buffer is DISCONT. A camera that disappears
+ * ends the stream with a RESOURCE error.
+ *
  * ## Example launch line
  * |[
  * gst-launch-1.0 acqsrc camera="simulated: radial sin" exposure-time-us=10000 num-buffers=100 ! video/x-raw,format=GRAY8,width=1920,height=1080 ! videoconvert ! autovideosink
  * ]|
  * Shows 100 frames (one second) of the radial-sin camera.
+ * |[
+ * gst-launch-1.0 -e acqsrc camera="aravis: 127.0.0.1" offset-x=16 binning=2 num-buffers=100 ! video/x-raw,format=GRAY8,width=512,height=512,framerate=50/1 ! zarrsink location=gige.zarr
+ * ]|
+ * Records 100 frames of a GigE Vision camera (here Aravis' fake one,
+ * `arv-fake-gv-camera-0.8 -i 127.0.0.1`) into Zarr.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
