@@ -11,7 +11,7 @@ packages=(
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   libblosc-dev nlohmann-json3-dev libgtest-dev
   # run
-  gstreamer1.0-tools gstreamer1.0-plugins-base
+  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-base-apps
   # independent readers used by the tests and benchmarks
   python3-zarr python3-numcodecs python3-numpy python3-jsonschema
   python3-gi gir1.2-gstreamer-1.0
@@ -43,7 +43,11 @@ if [ ! -f tests/js/node_modules/.package-lock.json ] ||
   npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
 fi
 
+# Aravis is required here (the option is 'auto' for other builders) so a
+# missing package fails loudly instead of dropping hardware support.
 if [ ! -f build/build.ninja ]; then
-  meson setup build
+  meson setup build -Daravis=enabled
+elif [ ${#missing[@]} -gt 0 ]; then
+  meson setup --reconfigure build -Daravis=enabled
 fi
 ninja -C build

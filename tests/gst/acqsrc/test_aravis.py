@@ -311,6 +311,19 @@ def case_device_monitor(workdir):
     print(f"device monitor lists {sorted(devices)}; aravis: Fake_1 caps {fake_caps}")
 
 
+
+def case_device_monitor_command(workdir):
+    """gst-device-monitor-1.0 Video/Source itself lists every camera and how to open it."""
+    env = dict(os.environ, ACQSRC_ARAVIS_FAKE="1")
+    output = subprocess.run(["gst-device-monitor-1.0", "Video/Source"], env=env, capture_output=True,
+                            text=True, timeout=60).stdout
+    for name in ["simulated: radial sin", "simulated: uniform random", "simulated: empty", "aravis: Fake_1"]:
+        if f"name  : {name}" not in output or f"acqsrc.camera = {name}" not in output:
+            fail(f"gst-device-monitor-1.0 does not list {name!r}:\n{output}")
+    if 'gst-launch-1.0 acqsrc camera="aravis:\\ Fake_1"' not in output:
+        fail(f"gst-device-monitor-1.0 shows no launch line for aravis: Fake_1:\n{output}")
+    print(output)
+
 CASES = {name[len("case_"):]: function for name, function in globals().items() if name.startswith("case_")}
 
 if __name__ == "__main__":
