@@ -4,15 +4,23 @@
 Runs, interleaved over several rounds so machine noise hits all alike:
   acqsrc (radial sin, 1920x1080 GRAY8, not live) ! zarrsink, uncompressed,
   blosc-lz4 and blosc-zstd (clevel 1, byte shuffle, 960x540 tiles, 64 planes);
-  the same source into filesink (raw bytes: the physical limit) and fakesink
-  (the source alone); and the library's own benchmark (zarr_writer_bench) on
-  the same frames. Each case is a child process; its peak RSS comes from wait4.
+  the same source into filesink (raw bytes), once as it is and once followed
+  by an fsync of its file, and into fakesink (the source alone); and the
+  library's own benchmark (zarr_writer_bench) on the same frames. Each case is
+  a child process timed from start to exit (the library times its writer
+  itself, leaving out computing its frames); peak RSS comes from wait4.
+
+  zarrsink's EOS means the data is on disk (it syncs at close); filesink's
+  does not, so its raw speed is the page cache's. The physical limit that
+  the uncompressed target compares with is "filesink + fsync": the same
+  bytes, also on disk when the time stops.
 
   /usr/bin/python3 bench/zarrsink.py [--build build] [--frames 2000] [--rounds 2] [--dir /tmp]
 """
 import argparse
 import os
 import re
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -55,6 +63,8 @@ def cases(build, work, frames):
         "zarrsink blosc-lz4": gst_case(f"{source(frames)} ! {zarrsink} compressor=blosc-lz4"),
         "zarrsink blosc-zstd": gst_case(f"{source(frames)} ! {zarrsink} compressor=blosc-zstd"),
         "filesink": gst_case(f"{source(frames)} ! filesink location={raw}"),
+        "filesink + fsync": ["sh", "-c", shlex.join(gst_case(f"{source(frames)} ! filesink location={raw}"))
+                             + " && sync " + shlex.quote(raw)],
         "fakesink": gst_case(f"{source(frames)} ! fakesink"),
         "library none": [library, f"--frames={frames}", f"--dir={work}", "--case=none"],
         "library lz4": [library, f"--frames={frames}", f"--dir={work}", "--case=lz4"],
@@ -89,7 +99,7 @@ def main():
                 clear(work)  # 2000 raw frames are 4 GB
                 gbps = args.frames * frame_bytes / seconds / 1e9
                 reported = re.search(r"gbps=([0-9.]+)", output)
-                if reported:  # the library times its own writing, without process start-up
+                if reported:  # the library times its own writing, without computing its frames
                     gbps = float(reported.group(1))
                 speeds.setdefault(name, []).append(gbps)
                 rss.setdefault(name, []).append(peak)
@@ -108,8 +118,10 @@ def main():
     for name in speeds:
         print(f"| {name} | {median[name]:.2f} | {max(rss[name]):.0f} |")
     print("\n| target | measured | met |\n|---|---|---|")
+    ratio = median["zarrsink none"] / median["filesink + fsync"]
+    print(f"| zarrsink none >= 0.9x filesink + fsync | {ratio:.2f}x | {'yes' if ratio >= 0.9 else 'no'} |")
     ratio = median["zarrsink none"] / median["filesink"]
-    print(f"| zarrsink none >= 0.9x filesink | {ratio:.2f}x | {'yes' if ratio >= 0.9 else 'no'} |")
+    print(f"| (for reference) zarrsink none / filesink without fsync | {ratio:.2f}x | - |")
     ratio = median["zarrsink blosc-lz4"] / median["library lz4"]
     print(f"| zarrsink blosc-lz4 >= 0.8x library lz4 | {ratio:.2f}x | {'yes' if ratio >= 0.8 else 'no'} |")
     for name, peak in small.items():
