@@ -103,35 +103,32 @@ void full_blocks(const T* top, const T* bottom, T* out, std::uint32_t count) {
 }
 
 #if defined(__SSE2__)
-// The default case (uint8 mean) sixteen outputs at a time; same rounding.
+// The default case (uint8 mean) sixteen outputs at a time. With q = sum >> 2,
+// (sum + 1 + (q & 1)) >> 2 is sum / 4 rounded half to even: remainders 0 and 1
+// stay at q, 3 goes up, 2 goes up only when q is odd.
 template <>
 void full_blocks<std::uint8_t, DownsampleMethod::mean>(const std::uint8_t* top, const std::uint8_t* bottom,
                                                        std::uint8_t* out, std::uint32_t count) {
-  const __m128i low_bytes = _mm_set1_epi16(0x00FF), one = _mm_set1_epi16(1), three = _mm_set1_epi16(3);
-  // Sums of the 2x2 blocks of 16 input columns: eight 16-bit lanes.
-  auto block_sums = [&](std::uint32_t at) {
+  const __m128i low_bytes = _mm_set1_epi16(0x00FF), one = _mm_set1_epi16(1);
+  // Means of the 2x2 blocks of 16 input columns: eight 16-bit lanes.
+  auto block_means = [&](std::uint32_t at) {
     const __m128i t = _mm_loadu_si128(reinterpret_cast<const __m128i*>(top + at));
     const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bottom + at));
-    const __m128i sum_t = _mm_add_epi16(_mm_and_si128(t, low_bytes), _mm_srli_epi16(t, 8));
-    const __m128i sum_b = _mm_add_epi16(_mm_and_si128(b, low_bytes), _mm_srli_epi16(b, 8));
-    const __m128i sum = _mm_add_epi16(sum_t, sum_b);
-    const __m128i quotient = _mm_srli_epi16(sum, 2);
-    const __m128i remainder = _mm_and_si128(sum, three);
-    // Round up when the remainder is 3, or 2 with an odd quotient.
-    const __m128i bump = _mm_and_si128(_mm_and_si128(_mm_srli_epi16(remainder, 1), _mm_or_si128(remainder, quotient)), one);
-    return _mm_add_epi16(quotient, bump);
+    const __m128i left = _mm_add_epi16(_mm_and_si128(t, low_bytes), _mm_and_si128(b, low_bytes));
+    const __m128i right = _mm_add_epi16(_mm_srli_epi16(t, 8), _mm_srli_epi16(b, 8));
+    const __m128i sum_plus_one = _mm_add_epi16(_mm_add_epi16(left, right), one);
+    // (sum + 1) >> 2 is q, except for remainder 3, which rounds up whatever it adds.
+    const __m128i q_odd = _mm_and_si128(_mm_srli_epi16(sum_plus_one, 2), one);
+    return _mm_srli_epi16(_mm_add_epi16(sum_plus_one, q_odd), 2);
   };
   std::uint32_t i = 0;
   for (; i + 16 <= count; i += 16) {
-    const __m128i packed = _mm_packus_epi16(block_sums(2 * i), block_sums(2 * i + 16));
+    const __m128i packed = _mm_packus_epi16(block_means(2 * i), block_means(2 * i + 16));
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), packed);
   }
   for (; i < count; ++i) {
     const std::int32_t sum = std::int32_t(top[2 * i]) + top[2 * i + 1] + bottom[2 * i] + bottom[2 * i + 1];
-    std::int32_t quotient = sum >> 2;
-    const std::int32_t remainder = sum & 3;
-    quotient += (remainder > 2) | ((remainder == 2) & (quotient & 1));
-    out[i] = std::uint8_t(quotient);
+    out[i] = std::uint8_t((sum + 1 + ((sum >> 2) & 1)) >> 2);
   }
 }
 #endif

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -79,6 +80,24 @@ TEST(Downsampler, ReadsStridedInterleavedInput) {
   std::uint8_t out = 0;
   downsample_plane(DataType::uint8, DownsampleMethod::mean, plane, 2, 2, reinterpret_cast<std::byte*>(&out));
   EXPECT_EQ(out, 4);
+}
+
+TEST(Downsampler, Uint8MeanOfEverySumRoundsHalfToEven) {
+  // One 2x2 block per possible sum 0..1020, in a row wide enough for the
+  // vectorised loop and its scalar tail.
+  const std::uint32_t sums = 4 * 255 + 1, width = 2 * sums, height = 2;
+  std::vector<std::uint8_t> in(std::size_t(width) * height);
+  std::vector<std::uint8_t> expected(sums);
+  for (std::uint32_t s = 0; s < sums; ++s) {
+    std::uint32_t left = s;
+    for (std::size_t at : {2 * s, 2 * s + 1, width + 2 * s, width + 2 * s + 1}) {
+      in[at] = std::uint8_t(std::min(left, 255u));
+      left -= in[at];
+    }
+    const std::uint32_t quotient = s / 4, remainder = s % 4;
+    expected[s] = std::uint8_t(quotient + (remainder == 3 || (remainder == 2 && quotient % 2 == 1)));
+  }
+  EXPECT_EQ(run(DataType::uint8, DownsampleMethod::mean, in, width, height), expected);
 }
 
 TEST(Downsampler, FastPathsAgreeWithTheGeneralPath) {
