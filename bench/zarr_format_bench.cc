@@ -5,10 +5,16 @@
 //   v2-lz4  / v3s-lz4     the same with blosc-lz4 (clevel 1, byte shuffle)
 //   v3s-lz4-ms            v3s-lz4 plus the multiscale pyramid (mean)
 //   v2-lz4-ms             v2-lz4 plus the multiscale pyramid (mean)
-// Prints the median time of each case and its ratio to its reference.
+// Prints per case the median wall time (writer construction to close, which
+// includes the final syncfs), the median time close() took, the median CPU
+// seconds of all threads (user + system: on a 2-core machine the pyramid's
+// cost shows here even when the wall time is noisy), and the wall time's
+// ratio to its reference case. The default 1280 frames (40 t-chunk rows) keep
+// start-up (the first row has no worker to overlap) and close small.
 //   zarr_format_bench [--frames=N] [--rounds=R] [--dir=PATH] [--threads=T]
 // Each run is a child process (this program with --case=NAME) so that no
 // case inherits another's page cache pressure or memory.
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,7 +36,7 @@ namespace {
 constexpr std::uint32_t width = 1920, height = 1080;
 
 struct Options {
-  std::uint64_t frames = 320;
+  std::uint64_t frames = 1280;
   unsigned rounds = 3;
   std::string dir = "/tmp/zarr-format-bench";
   unsigned threads = 0;
@@ -58,6 +64,14 @@ const Case& case_named(const std::string& name) {
   throw std::invalid_argument("unknown case " + name);
 }
 
+// User and system CPU seconds of this process (all its threads) so far.
+std::pair<double, double> cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return double(t.tv_sec) + t.tv_usec / 1e6; };
+  return {seconds(usage.ru_utime), seconds(usage.ru_stime)};
+}
+
 int run_case(const Options& options) {
   const Case& which = case_named(options.only_case);
   const auto frames = bench::radial_sine_frames(width, height, 8);
@@ -75,16 +89,22 @@ int run_case(const Options& options) {
   settings.multiscale = which.multiscale;
   settings.max_threads = options.threads;
 
+  const auto [user_before, system_before] = cpu_seconds();
   const auto start = std::chrono::steady_clock::now();
   zarr::Writer writer(settings);
   for (std::uint64_t n = 0; n < options.frames; ++n) {
     const zarr::PlaneView plane{reinterpret_cast<const std::byte*>(frames[n % frames.size()].data()), width, 1};
     writer.append(zarr::FrameView{std::span(&plane, 1)});
   }
+  const auto appended = std::chrono::steady_clock::now();
   writer.close();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const auto end = std::chrono::steady_clock::now();
+  const double seconds = std::chrono::duration<double>(end - start).count();
+  const double close_seconds = std::chrono::duration<double>(end - appended).count();
+  const auto [user_after, system_after] = cpu_seconds();
   const zarr::Stats stats = writer.stats();
-  std::printf("RESULT seconds=%.4f ratio=%.2f files=%llu\n", seconds, stats.compression_ratio(),
+  std::printf("RESULT seconds=%.4f close=%.4f user=%.4f sys=%.4f ratio=%.2f files=%llu\n", seconds, close_seconds,
+              user_after - user_before, system_after - system_before, stats.compression_ratio(),
               static_cast<unsigned long long>(stats.chunks_written));
   std::filesystem::remove_all(settings.location);
   return 0;
@@ -150,21 +170,25 @@ int main(int argc, char** argv) {
 
     std::printf("%llu frames of %ux%u uint8, 256x256x32 chunks, shards 4x4 chunks, %u rounds interleaved\n",
                 static_cast<unsigned long long>(options.frames), width, height, options.rounds);
-    std::map<std::string, std::vector<double>> seconds;
+    std::map<std::string, std::vector<double>> seconds, close_seconds, cpu_seconds;
     std::map<std::string, std::string> ratio, files;
     for (unsigned round = 0; round < options.rounds; ++round)
       for (const Case& c : cases) {
         const std::string output = run_child(options, c.name);
         seconds[c.name].push_back(std::stod(field(output, "seconds")));
+        close_seconds[c.name].push_back(std::stod(field(output, "close")));
+        cpu_seconds[c.name].push_back(std::stod(field(output, "user")) + std::stod(field(output, "sys")));
         ratio[c.name] = field(output, "ratio");
         files[c.name] = field(output, "files");
       }
     const double raw_bytes = double(options.frames) * width * height;
-    std::printf("%-11s %9s %8s %7s %7s %-11s %9s\n", "case", "median s", "GB/s", "ratio", "files", "vs", "time x");
+    std::printf("%-11s %9s %8s %7s %7s %8s %7s %-11s %7s\n", "case", "median s", "GB/s", "ratio", "files", "close s",
+                "cpu s", "vs", "time x");
     for (const Case& c : cases) {
       const double s = median(seconds[c.name]);
-      std::printf("%-11s %9.3f %8.3f %7s %7s %-11s %9.3f\n", c.name, s, raw_bytes / s / 1e9, ratio[c.name].c_str(),
-                  files[c.name].c_str(), c.reference, s / median(seconds[c.reference]));
+      std::printf("%-11s %9.3f %8.3f %7s %7s %8.3f %7.3f %-11s %7.3f\n", c.name, s, raw_bytes / s / 1e9,
+                  ratio[c.name].c_str(), files[c.name].c_str(), median(close_seconds[c.name]),
+                  median(cpu_seconds[c.name]), c.reference, s / median(seconds[c.reference]));
     }
   } catch (const zarr::Error& e) {
     std::cerr << "error: " << e.what() << "\n";
