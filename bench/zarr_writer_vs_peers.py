@@ -1,13 +1,15 @@
 #!/usr/bin/python3
 """Our zarr/ writer side by side with its peers, in one invocation,
 interleaved over rounds so that machine noise hits all alike:
-  ours         bench/zarr_writer_bench --case=...
-  zarr-python  zarr 2.13 writing the same frames, chunks and codec
+  ours         bench/zarr_writer_bench --case=... (ends with the data on disk)
+  zarr-python  zarr 2.13 writing the same frames, chunks and codec (never
+               syncs: its time stops with the data in the page cache)
   raw          the same bytes written to one file (then fsync)
   blosc        bench/blosc_ceiling: the same chunks compressed in memory on
                the same number of threads (the compute ceiling)
 Frames: 1920x1080 uint8 radial sine, 960x540 tiles, 64 planes per chunk;
 cases none, blosc-lz4 and blosc-zstd (clevel 1, byte shuffle).
+Every case starts with the page cache clean (os.sync() before it).
 Then the peak RSS of our writer at --rss-frames (flat in N is the target).
 
   /usr/bin/python3 bench/zarr_writer_vs_peers.py --build build [--frames 1000]
@@ -70,6 +72,9 @@ print(f"RESULT case=raw frames={frames} seconds={seconds:.3f} gbps={frames * h *
 
 def run(args):
     """Runs a command; returns (fields of its RESULT line, peak RSS in MiB)."""
+    # Start with nothing dirty in the page cache: otherwise a case that
+    # syncs pays for the unsynced bytes of the case before it.
+    os.sync()
     process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)

@@ -38,6 +38,9 @@ def source(frames):
 
 def run_child(command, env):
     """Runs command; returns (wall seconds, peak RSS in MiB, stdout)."""
+    # Start with nothing dirty in the page cache: otherwise a case that
+    # syncs pays for the unsynced bytes of the case before it.
+    os.sync()
     start = time.monotonic()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     output = process.stdout.read()
