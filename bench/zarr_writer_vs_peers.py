@@ -21,6 +21,9 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
+
+SETTLE_S = 5  # seconds between cases; see run()
 
 CASES = ["none", "lz4", "zstd"]
 
@@ -72,9 +75,12 @@ print(f"RESULT case=raw frames={frames} seconds={seconds:.3f} gbps={frames * h *
 
 def run(args):
     """Runs a command; returns (fields of its RESULT line, peak RSS in MiB)."""
-    # Start with nothing dirty in the page cache: otherwise a case that
-    # syncs pays for the unsynced bytes of the case before it.
+    # Start with nothing dirty in the page cache, and give the disk a moment
+    # to finish the write-back it still does below us (this VM's virtual
+    # disk goes on absorbing for seconds after a sync): otherwise a case
+    # pays for the bytes of the case before it.
     os.sync()
+    time.sleep(SETTLE_S)
     process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)

@@ -27,6 +27,8 @@ import subprocess
 import tempfile
 import time
 
+SETTLE_S = 5  # seconds between cases; see run_child()
+
 WIDTH, HEIGHT = 1920, 1080
 SINK_OPTIONS = "tile-width=960 tile-height=540 tile-planes=64 clevel=1 shuffle=byte"
 
@@ -38,9 +40,12 @@ def source(frames):
 
 def run_child(command, env):
     """Runs command; returns (wall seconds, peak RSS in MiB, stdout)."""
-    # Start with nothing dirty in the page cache: otherwise a case that
-    # syncs pays for the unsynced bytes of the case before it.
+    # Start with nothing dirty in the page cache, and give the disk a moment
+    # to finish the write-back it still does below us (this VM's virtual
+    # disk goes on absorbing for seconds after a sync): otherwise a case
+    # pays for the bytes of the case before it.
     os.sync()
+    time.sleep(SETTLE_S)
     start = time.monotonic()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     output = process.stdout.read()
