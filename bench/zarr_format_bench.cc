@@ -15,7 +15,6 @@
 // Each run is a child process (this program with --case=NAME) so that no
 // case inherits another's page cache pressure or memory.
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -27,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/child_case.hh"
 #include "bench/radial_sine.hh"
 #include "zarr/error.hh"
 #include "zarr/writer.hh"
@@ -111,38 +111,12 @@ int run_case(const Options& options) {
 }
 
 std::string run_child(const Options& options, const std::string& name) {
-  int pipe_fds[2];
-  if (pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(pipe_fds[1], STDOUT_FILENO);
-    close(pipe_fds[0]);
-    const std::vector<std::string> args = {"zarr_format_bench", "--case=" + name,
-                                           "--frames=" + std::to_string(options.frames), "--dir=" + options.dir,
-                                           "--threads=" + std::to_string(options.threads)};
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv("/proc/self/exe", argv.data());
-    _exit(127);
-  }
-  close(pipe_fds[1]);
-  std::string output;
-  char buffer[4096];
-  for (ssize_t n; (n = read(pipe_fds[0], buffer, sizeof buffer)) > 0;) output.append(buffer, std::size_t(n));
-  close(pipe_fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error("case " + name + " failed");
-  return output;
+  return bench::run_case_in_child({"--case=" + name, "--frames=" + std::to_string(options.frames),
+                                   "--dir=" + options.dir, "--threads=" + std::to_string(options.threads)})
+      .output;
 }
 
-std::string field(const std::string& line, const std::string& key) {
-  const auto at = line.find(key + "=");
-  if (at == std::string::npos) return "?";
-  const auto begin = at + key.size() + 1;
-  return line.substr(begin, line.find_first_of(" \n", begin) - begin);
-}
+std::string field(const std::string& output, const std::string& key) { return bench::result_field(output, key); }
 
 double median(std::vector<double> values) {
   std::sort(values.begin(), values.end());

@@ -7,7 +7,6 @@
 // peak RSS (from wait4) is its own. With --case it runs that case only and
 // prints one "RESULT key=value ..." line.
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -18,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/child_case.hh"
 #include "bench/radial_sine.hh"
 #include "zarr/error.hh"
 #include "zarr/writer.hh"
@@ -74,44 +74,15 @@ int run_case(const Options& options) {
 }
 
 // Runs this program with --case=name; returns its output and peak RSS in MiB.
-std::pair<std::string, double> run_child(const char* self, const Options& options, const std::string& name) {
-  int pipe_fds[2];
-  if (pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(pipe_fds[1], STDOUT_FILENO);
-    close(pipe_fds[0]);
-    const std::vector<std::string> args = {self,
-                                           "--case=" + name,
-                                           "--frames=" + std::to_string(options.frames),
-                                           "--dir=" + options.dir,
-                                           "--threads=" + std::to_string(options.threads),
-                                           "--sync=" + std::to_string(options.sync),
-                                           "--rows-in-flight=" + std::to_string(options.rows_in_flight)};
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(self, argv.data());
-    _exit(127);
-  }
-  close(pipe_fds[1]);
-  std::string output;
-  char buffer[4096];
-  for (ssize_t n; (n = read(pipe_fds[0], buffer, sizeof buffer)) > 0;) output.append(buffer, std::size_t(n));
-  close(pipe_fds[0]);
-  int status = 0;
-  struct rusage usage {};
-  wait4(pid, &status, 0, &usage);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error("case " + name + " failed");
-  return {output, usage.ru_maxrss / 1024.0};
+std::pair<std::string, double> run_child(const Options& options, const std::string& name) {
+  const bench::ChildResult result = bench::run_case_in_child(
+      {"--case=" + name, "--frames=" + std::to_string(options.frames), "--dir=" + options.dir,
+       "--threads=" + std::to_string(options.threads), "--sync=" + std::to_string(options.sync),
+       "--rows-in-flight=" + std::to_string(options.rows_in_flight)});
+  return {result.output, result.peak_rss_mib};
 }
 
-std::string field(const std::string& line, const std::string& key) {
-  const auto at = line.find(key + "=");
-  if (at == std::string::npos) return "?";
-  const auto begin = at + key.size() + 1;
-  return line.substr(begin, line.find_first_of(" \n", begin) - begin);
-}
+std::string field(const std::string& output, const std::string& key) { return bench::result_field(output, key); }
 
 }  // namespace
 
@@ -136,7 +107,7 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(options.frames), width, height, options.threads, options.sync);
     std::printf("%-6s %10s %8s %8s %14s\n", "case", "seconds", "GB/s", "ratio", "peak RSS MiB");
     for (const char* name : {"none", "lz4", "zstd"}) {
-      const auto [output, rss] = run_child("/proc/self/exe", options, name);
+      const auto [output, rss] = run_child(options, name);
       std::printf("%-6s %10s %8s %8s %14.0f\n", name, field(output, "seconds").c_str(), field(output, "gbps").c_str(),
                   field(output, "ratio").c_str(), rss);
       std::fflush(stdout);
