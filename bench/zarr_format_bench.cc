@@ -31,6 +31,8 @@
 #include "zarr/error.hh"
 #include "zarr/writer.hh"
 
+using bench::result_field;
+
 namespace {
 
 constexpr std::uint32_t width = 1920, height = 1080;
@@ -116,8 +118,6 @@ std::string run_child(const Options& options, const std::string& name) {
       .output;
 }
 
-std::string field(const std::string& output, const std::string& key) { return bench::result_field(output, key); }
-
 double median(std::vector<double> values) {
   std::sort(values.begin(), values.end());
   return values[values.size() / 2];
@@ -149,11 +149,11 @@ int main(int argc, char** argv) {
     for (unsigned round = 0; round < options.rounds; ++round)
       for (const Case& c : cases) {
         const std::string output = run_child(options, c.name);
-        seconds[c.name].push_back(std::stod(field(output, "seconds")));
-        close_seconds[c.name].push_back(std::stod(field(output, "close")));
-        cpu_seconds[c.name].push_back(std::stod(field(output, "user")) + std::stod(field(output, "sys")));
-        ratio[c.name] = field(output, "ratio");
-        files[c.name] = field(output, "files");
+        seconds[c.name].push_back(std::stod(result_field(output, "seconds")));
+        close_seconds[c.name].push_back(std::stod(result_field(output, "close")));
+        cpu_seconds[c.name].push_back(std::stod(result_field(output, "user")) + std::stod(result_field(output, "sys")));
+        ratio[c.name] = result_field(output, "ratio");
+        files[c.name] = result_field(output, "files");
       }
     const double raw_bytes = double(options.frames) * width * height;
     std::printf("%-11s %9s %8s %7s %7s %8s %7s %-11s %7s\n", "case", "median s", "GB/s", "ratio", "files", "close s",

@@ -22,6 +22,8 @@
 #include "zarr/error.hh"
 #include "zarr/writer.hh"
 
+using bench::result_field;
+
 namespace {
 
 constexpr std::uint32_t width = 1920, height = 1080;
@@ -82,8 +84,6 @@ std::pair<std::string, double> run_child(const Options& options, const std::stri
   return {result.output, result.peak_rss_mib};
 }
 
-std::string field(const std::string& output, const std::string& key) { return bench::result_field(output, key); }
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -108,8 +108,8 @@ int main(int argc, char** argv) {
     std::printf("%-6s %10s %8s %8s %14s\n", "case", "seconds", "GB/s", "ratio", "peak RSS MiB");
     for (const char* name : {"none", "lz4", "zstd"}) {
       const auto [output, rss] = run_child(options, name);
-      std::printf("%-6s %10s %8s %8s %14.0f\n", name, field(output, "seconds").c_str(), field(output, "gbps").c_str(),
-                  field(output, "ratio").c_str(), rss);
+      std::printf("%-6s %10s %8s %8s %14.0f\n", name, result_field(output, "seconds").c_str(), result_field(output, "gbps").c_str(),
+                  result_field(output, "ratio").c_str(), rss);
       std::fflush(stdout);
     }
   } catch (const zarr::Error& e) {
