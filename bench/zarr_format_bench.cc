@@ -112,10 +112,9 @@ int run_case(const Options& options) {
   return 0;
 }
 
-std::string run_child(const Options& options, const std::string& name) {
+bench::ChildResult run_child(const Options& options, const std::string& name) {
   return bench::run_case_in_child({"--case=" + name, "--frames=" + std::to_string(options.frames),
-                                   "--dir=" + options.dir, "--threads=" + std::to_string(options.threads)})
-      .output;
+                                   "--dir=" + options.dir, "--threads=" + std::to_string(options.threads)});
 }
 
 double median(std::vector<double> values) {
@@ -144,11 +143,13 @@ int main(int argc, char** argv) {
 
     std::printf("%llu frames of %ux%u uint8, 256x256x32 chunks, shards 4x4 chunks, %u rounds interleaved\n",
                 static_cast<unsigned long long>(options.frames), width, height, options.rounds);
-    std::map<std::string, std::vector<double>> seconds, close_seconds, cpu_seconds;
+    std::map<std::string, std::vector<double>> seconds, close_seconds, cpu_seconds, peak_rss;
     std::map<std::string, std::string> ratio, files;
     for (unsigned round = 0; round < options.rounds; ++round)
       for (const Case& c : cases) {
-        const std::string output = run_child(options, c.name);
+        const bench::ChildResult child = run_child(options, c.name);
+        const std::string& output = child.output;
+        peak_rss[c.name].push_back(child.peak_rss_mib);
         seconds[c.name].push_back(std::stod(result_field(output, "seconds")));
         close_seconds[c.name].push_back(std::stod(result_field(output, "close")));
         cpu_seconds[c.name].push_back(std::stod(result_field(output, "user")) + std::stod(result_field(output, "sys")));
@@ -156,13 +157,16 @@ int main(int argc, char** argv) {
         files[c.name] = result_field(output, "files");
       }
     const double raw_bytes = double(options.frames) * width * height;
-    std::printf("%-11s %9s %8s %7s %7s %8s %7s %-11s %7s\n", "case", "median s", "GB/s", "ratio", "files", "close s",
-                "cpu s", "vs", "time x");
+    // A Markdown table, as docs/performance.md shows it.
+    std::printf("\n| case | median s | GB/s | frames/s | peak RSS (MiB) | ratio | files | close s | CPU s | vs | time x |\n");
+    std::printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (const Case& c : cases) {
       const double s = median(seconds[c.name]);
-      std::printf("%-11s %9.3f %8.3f %7s %7s %8.3f %7.3f %-11s %7.3f\n", c.name, s, raw_bytes / s / 1e9,
-                  ratio[c.name].c_str(), files[c.name].c_str(), median(close_seconds[c.name]),
-                  median(cpu_seconds[c.name]), c.reference, s / median(seconds[c.reference]));
+      std::printf("| %s | %.3f | %.3f | %.0f | %.0f | %s | %s | %.3f | %.3f | %s | %.3f |\n", c.name, s,
+                  raw_bytes / s / 1e9, double(options.frames) / s,
+                  *std::max_element(peak_rss[c.name].begin(), peak_rss[c.name].end()), ratio[c.name].c_str(), files[c.name].c_str(),
+                  median(close_seconds[c.name]), median(cpu_seconds[c.name]), c.reference,
+                  s / median(seconds[c.reference]));
     }
   } catch (const zarr::Error& e) {
     std::cerr << "error: " << e.what() << "\n";

@@ -18,12 +18,11 @@ Then the peak RSS of our writer at --rss-frames (flat in N is the target).
 import argparse
 import os
 import shutil
-import statistics
-import subprocess
 import sys
-import time
 
-SETTLE_S = 5  # seconds between cases; see run()
+from bench_runner import fmt, markdown_table, median, result_fields, run_child
+
+FRAME_BYTES = 1920 * 1080
 
 CASES = ["none", "lz4", "zstd"]
 
@@ -75,21 +74,8 @@ print(f"RESULT case=raw frames={frames} seconds={seconds:.3f} gbps={frames * h *
 
 def run(args):
     """Runs a command; returns (fields of its RESULT line, peak RSS in MiB)."""
-    # Start with nothing dirty in the page cache, and give the disk a moment
-    # to finish the write-back it still does below us (this VM's virtual
-    # disk goes on absorbing for seconds after a sync): otherwise a case
-    # pays for the bytes of the case before it.
-    os.sync()
-    time.sleep(SETTLE_S)
-    process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
-    output = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        sys.exit(f"failed ({process.returncode}): {' '.join(args)}")
-    line = next(l for l in output.splitlines() if l.startswith("RESULT"))
-    fields = dict(item.split("=", 1) for item in line.split()[1:])
-    return fields, usage.ru_maxrss / 1024
+    _, peak, output = run_child(args)
+    return result_fields(output), peak
 
 
 def main():
@@ -127,32 +113,27 @@ def main():
                 fields, _ = run([ceiling, f"--frames={options.frames}", f"--threads={threads}", f"--cname={case}"])
                 results["blosc", case].append(float(fields["gbps"]))
 
-    def median(peer, case):
-        values = results[peer, case]
-        return statistics.median(values) if values else None
+    def ratio(a, b):
+        return None if a is None or b is None else a / b
 
-    def show(value, digits=2):
-        return "-" if value is None else f"{value:.{digits}f}"
-
-    print(f"\n{options.frames} frames 1920x1080 uint8, 960x540x64 chunks, {threads} threads, "
-          f"median GB/s of raw pixels over {options.rounds} interleaved rounds")
-    print(f"{'case':<6} {'ours':>6} {'zarr-py':>8} {'raw':>6} {'blosc':>6} "
-          f"{'ours/zarr-py':>13} {'ours/raw':>9} {'ours/blosc':>11}")
+    print(f"{options.frames} frames 1920x1080 uint8, 960x540x64 chunks, {threads} threads, "
+          f"median GB/s of raw pixels over {options.rounds} interleaved rounds\n")
+    rows = []
     for case in CASES:
-        ours, peer, raw, blosc = (median(p, case) for p in ["ours", "zarr-python", "raw", "blosc"])
-        print(f"{case:<6} {show(ours):>6} {show(peer):>8} {show(raw):>6} {show(blosc):>6} "
-              f"{show(ours / peer):>13} {show(raw and ours / raw):>9} {show(blosc and ours / blosc):>11}")
-    print("targets: lz4 ours/zarr-py >= 2 and ours/blosc >= 0.6; none ours/raw >= 0.9")
+        ours, peer, raw, blosc = (median(results[p, case]) for p in ["ours", "zarr-python", "raw", "blosc"])
+        rows.append([case, fmt(ours), fmt(ours * 1e9 / FRAME_BYTES, 0), fmt(peer), fmt(raw), fmt(blosc),
+                     fmt(ratio(ours, peer)), fmt(ratio(ours, raw)), fmt(ratio(ours, blosc))])
+    print(markdown_table(["case", "ours GB/s", "ours frames/s", "zarr-python", "raw write + fsync", "bare blosc",
+                          "ours/zarr-python", "ours/raw", "ours/blosc"], rows))
+    print("\ntargets: lz4 ours/zarr-python >= 2 and ours/blosc >= 0.6; none ours/raw >= 0.9\n")
 
     counts = [int(n) for n in options.rss_frames.split(",") if n]
-    print(f"\npeak RSS of our writer (MiB) at {', '.join(map(str, counts))} frames")
+    rows = []
     for case in CASES:
-        rss = []
-        for count in counts:
-            _, peak = run([writer, f"--case={case}", f"--frames={count}", f"--dir={options.dir}"])
-            rss.append(peak)
+        rss = [run([writer, f"--case={case}", f"--frames={count}", f"--dir={options.dir}"])[1] for count in counts]
         change = f"{(rss[-1] / rss[0] - 1) * 100:+.1f}%" if len(rss) > 1 else ""
-        print(f"{case:<6} " + " ".join(f"{r:>8.0f}" for r in rss) + f"   {change}")
+        rows.append([case] + [fmt(r, 0) for r in rss] + [change])
+    print(markdown_table(["case"] + [f"peak RSS (MiB), {n} frames" for n in counts] + ["change"], rows))
     shutil.rmtree(options.dir, ignore_errors=True)
 
 

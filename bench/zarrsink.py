@@ -6,9 +6,11 @@ Runs, interleaved over several rounds so machine noise hits all alike:
   blosc-lz4 and blosc-zstd (clevel 1, byte shuffle, 960x540 tiles, 64 planes);
   the same source into filesink (raw bytes), once as it is and once followed
   by an fsync of its file, and into fakesink (the source alone); and the
-  library's own benchmark (zarr_writer_bench) on the same frames. Each case is
-  a child process timed from start to exit (the library times its writer
-  itself, leaving out computing its frames); peak RSS comes from wait4.
+  library's own benchmark (zarr_writer_bench) on the same frames; and
+  zarr-python 2.13 writing the same frames with the same chunks and codec.
+  Each case is a child process timed from start to exit (the library and
+  zarr-python time their writing themselves, leaving out computing their
+  frames); peak RSS comes from wait4.
 
   zarrsink's EOS means the data is on disk (it syncs at close); filesink's
   does not, so its raw speed is the page cache's. The physical limit that
@@ -19,15 +21,13 @@ Runs, interleaved over several rounds so machine noise hits all alike:
 """
 import argparse
 import os
-import re
 import shlex
 import shutil
-import statistics
-import subprocess
+import sys
 import tempfile
-import time
 
-SETTLE_S = 5  # seconds between cases; see run_child()
+from bench_runner import fmt, markdown_table, median, result_fields, run_child
+from zarr_writer_vs_peers import ZARR_PYTHON
 
 WIDTH, HEIGHT = 1920, 1080
 SINK_OPTIONS = "tile-width=960 tile-height=540 tile-planes=64 clevel=1 shuffle=byte"
@@ -36,25 +36,6 @@ SINK_OPTIONS = "tile-width=960 tile-height=540 tile-planes=64 clevel=1 shuffle=b
 def source(frames):
     return (f'acqsrc is-live=false camera="simulated: radial sin" num-buffers={frames} '
             f"! video/x-raw,format=GRAY8,width={WIDTH},height={HEIGHT}")
-
-
-def run_child(command, env):
-    """Runs command; returns (wall seconds, peak RSS in MiB, stdout)."""
-    # Start with nothing dirty in the page cache, and give the disk a moment
-    # to finish the write-back it still does below us (this VM's virtual
-    # disk goes on absorbing for seconds after a sync): otherwise a case
-    # pays for the bytes of the case before it.
-    os.sync()
-    time.sleep(SETTLE_S)
-    start = time.monotonic()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    output = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.monotonic() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}\n{output}")
-    return seconds, usage.ru_maxrss / 1024.0, output
 
 
 def gst_case(description):
@@ -77,6 +58,9 @@ def cases(build, work, frames):
         "library none": [library, f"--frames={frames}", f"--dir={work}", "--case=none"],
         "library lz4": [library, f"--frames={frames}", f"--dir={work}", "--case=lz4"],
         "library zstd": [library, f"--frames={frames}", f"--dir={work}", "--case=zstd"],
+        "zarr-python none": ["/usr/bin/python3", "-c", ZARR_PYTHON, "none", str(frames), location],
+        "zarr-python lz4": ["/usr/bin/python3", "-c", ZARR_PYTHON, "lz4", str(frames), location],
+        "zarr-python zstd": ["/usr/bin/python3", "-c", ZARR_PYTHON, "zstd", str(frames), location],
     }
 
 
@@ -106,12 +90,12 @@ def main():
                 seconds, peak, output = run_child(command, env)
                 clear(work)  # 2000 raw frames are 4 GB
                 gbps = args.frames * frame_bytes / seconds / 1e9
-                reported = re.search(r"gbps=([0-9.]+)", output)
-                if reported:  # the library times its own writing, without computing its frames
-                    gbps = float(reported.group(1))
+                reported = result_fields(output).get("gbps")
+                if reported:  # timed by the case itself, without computing its frames
+                    gbps = float(reported)
                 speeds.setdefault(name, []).append(gbps)
                 rss.setdefault(name, []).append(peak)
-                print(f"round {round_number + 1} {name:20s} {gbps:6.2f} GB/s  peak RSS {peak:7.1f} MiB", flush=True)
+                print(f"round {round_number + 1} {name:20s} {gbps:6.2f} GB/s  peak RSS {peak:7.1f} MiB", file=sys.stderr, flush=True)
         small = {}
         for name in ("zarrsink none", "zarrsink blosc-lz4"):
             _, peak, _ = run_child(cases(build, work, args.small_frames)[name], env)
@@ -120,23 +104,28 @@ def main():
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    median = {name: statistics.median(values) for name, values in speeds.items()}
-    print(f"\n{args.frames} frames of {WIDTH}x{HEIGHT} GRAY8, median of {args.rounds} rounds\n")
-    print(f"| case | GB/s | peak RSS (MiB) |\n|---|---|---|")
-    for name in speeds:
-        print(f"| {name} | {median[name]:.2f} | {max(rss[name]):.0f} |")
-    print("\n| target | measured | met |\n|---|---|---|")
-    ratio = median["zarrsink none"] / median["filesink + fsync"]
-    print(f"| zarrsink none >= 0.9x filesink + fsync | {ratio:.2f}x | {'yes' if ratio >= 0.9 else 'no'} |")
-    ratio = median["zarrsink none"] / median["filesink"]
-    print(f"| (for reference) zarrsink none / filesink without fsync | {ratio:.2f}x | - |")
-    ratio = median["zarrsink blosc-lz4"] / median["library lz4"]
-    print(f"| zarrsink blosc-lz4 >= 0.8x library lz4 | {ratio:.2f}x | {'yes' if ratio >= 0.8 else 'no'} |")
+    medians = {name: median(values) for name, values in speeds.items()}
+    print(f"\n{args.frames} frames of {WIDTH}x{HEIGHT} GRAY8, median of {args.rounds} interleaved rounds\n")
+    print(markdown_table(["case", "GB/s", "frames/s", "peak RSS (MiB)"],
+                         [[name, fmt(medians[name]), fmt(medians[name] * 1e9 / frame_bytes, 0), fmt(max(rss[name]), 0)]
+                          for name in speeds]))
+
+    def target(label, value, goal):
+        return [label, f"{value:.2f}x", "yes" if value >= goal else "no"]
+
+    rows = [target("zarrsink none >= 0.9x filesink + fsync", medians["zarrsink none"] / medians["filesink + fsync"], 0.9),
+            ["(for reference) zarrsink none / filesink without fsync",
+             f"{medians['zarrsink none'] / medians['filesink']:.2f}x", "-"],
+            target("zarrsink blosc-lz4 >= 0.8x library lz4", medians["zarrsink blosc-lz4"] / medians["library lz4"], 0.8),
+            ["(for reference) zarrsink blosc-lz4 / zarr-python lz4",
+             f"{medians['zarrsink blosc-lz4'] / medians['zarr-python lz4']:.2f}x", "-"]]
     for name, peak in small.items():
         big = max(rss[name])
-        flat = big <= peak * 1.1
-        print(f"| {name} RSS flat in num-buffers | {args.small_frames}: {peak:.0f} MiB, "
-              f"{args.frames}: {big:.0f} MiB | {'yes' if flat else 'no'} |")
+        rows.append([f"{name} peak RSS flat in num-buffers (within 10%)",
+                     f"{args.small_frames}: {peak:.0f} MiB, {args.frames}: {big:.0f} MiB",
+                     "yes" if big <= peak * 1.1 else "no"])
+    print()
+    print(markdown_table(["target", "measured", "met"], rows))
 
 
 if __name__ == "__main__":
