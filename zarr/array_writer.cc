@@ -54,7 +54,7 @@ ArrayWriter::ArrayWriter(ArrayLayout layout, unsigned rows_in_flight, WriteConte
   metadata_.attributes = layout_.attributes;
   publish_shape_locked(0);
 
-  // Mapped untouched: pages count towards memory once first filled.
+  // Faulted in now, before the first frame (see LargeBuffer).
   for (unsigned i = 0; i < 1 + rows_in_flight; ++i) {
     rows_.push_back(std::make_unique<ChunkRow>(grid_, sample_size_));
     free_rows_.push_back(rows_.back().get());

@@ -15,8 +15,9 @@ namespace zarr {
 
 class ChunkRow {
  public:
-  // Allocates zeroed memory for chunks_per_row full chunks. Padding outside
-  // the frame is never written, so it stays at the fill value 0 for reuse.
+  // Allocates zeroed memory for chunks_per_row full chunks, faulted in now
+  // (see LargeBuffer). Padding outside the frame is never written, so it
+  // stays at the fill value 0 for reuse.
   ChunkRow(const ChunkGrid& grid, std::size_t sample_size);
 
   // Copies one frame (already checked against the grid) into `plane`.
