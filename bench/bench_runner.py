@@ -42,6 +42,14 @@ def median(values):
     return statistics.median(values) if values else None
 
 
+def paired_ratio(ours, peer):
+    """Median over rounds of ours/peer within the same round: each pair ran
+    minutes apart at most, so a slow spell of the disk hits both sides of a
+    ratio rather than one side of a median."""
+    ratios = [a / b for a, b in zip(ours, peer) if b]
+    return median(ratios)
+
+
 def fmt(value, digits=2):
     return "-" if value is None else f"{value:.{digits}f}"
 
