@@ -3,6 +3,7 @@
 // optionally fsyncs it, and renames it into place.
 #pragma once
 
+#include <atomic>
 #include <filesystem>
 #include <mutex>
 #include <unordered_set>
@@ -32,6 +33,7 @@ class FilesystemStore final : public Store {
 
   std::filesystem::path root_;
   bool sync_files_;
+  std::atomic<bool> direct_io_{true};  // off once the filesystem refuses O_DIRECT
   std::mutex directories_mutex_;
   std::unordered_set<std::string> known_directories_;  // saves a mkdir per chunk
 };

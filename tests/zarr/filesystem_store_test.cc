@@ -7,6 +7,7 @@
 
 #include "test_dir.hh"
 #include "zarr/error.hh"
+#include "zarr/large_buffer.hh"
 #include "zarr/location.hh"
 
 namespace zarr {
@@ -48,6 +49,44 @@ TEST(FilesystemStore, PutGetListExistsRemove) {
   store.remove("");
   EXPECT_TRUE(store.list("").empty());
   EXPECT_TRUE(std::filesystem::is_directory(dir / "a/b/data.zarr"));
+}
+
+// A value of `size` bytes starting `offset` bytes into a page-aligned
+// buffer, each byte different from its neighbours.
+std::span<const std::byte> pattern(const LargeBuffer& buffer, std::size_t offset, std::size_t size) {
+  for (std::size_t i = 0; i < size; ++i) buffer.data()[offset + i] = std::byte((offset + i) * 131 % 251);
+  return {buffer.data() + offset, size};
+}
+
+// Large aligned values are written with O_DIRECT, the unaligned rest
+// through the page cache: every byte must come back, whatever the mix.
+TEST(FilesystemStore, LargeValuesAlignedOrNotReadBackExactly) {
+  TestDir dir;
+  for (bool sync : {false, true}) {
+    FilesystemStore store(dir / (sync ? "synced.zarr" : "data.zarr"), sync);
+    LargeBuffer buffer(16 << 20);
+    const std::vector<std::vector<std::pair<std::size_t, std::size_t>>> cases = {
+        {{0, 4 << 20}},                                      // aligned, whole blocks
+        {{0, (3 << 20) + 123}},                              // aligned start, ragged tail
+        {{4096, 2 << 20}, {(6 << 20), 5000}, {(8 << 20) + 7, 1 << 20}},  // a shard: parts, one unaligned
+        {{9, 2 << 20}},                                      // unaligned start
+        {{0, 1000}},                                         // small: page cache only
+    };
+    for (std::size_t c = 0; c < cases.size(); ++c) {
+      std::vector<std::span<const std::byte>> parts;
+      std::vector<std::byte> expected;
+      for (auto [offset, size] : cases[c]) {
+        parts.push_back(pattern(buffer, offset, size));
+        expected.insert(expected.end(), parts.back().begin(), parts.back().end());
+      }
+      const std::string key = "0/" + std::to_string(c);
+      store.put_parts(key, parts);
+      const auto value = store.get(key);
+      ASSERT_TRUE(value) << key;
+      EXPECT_EQ(value->size(), expected.size()) << key;
+      EXPECT_TRUE(*value == expected) << key << " differs";
+    }
+  }
 }
 
 TEST(FilesystemStore, LocationThatIsAFileIsRefused) {
