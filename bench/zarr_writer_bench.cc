@@ -60,9 +60,9 @@ int run_case(const Options& options) {
   settings.rows_in_flight = options.rows_in_flight;
 
   // Streaming time starts once the writer exists: creating it (the
-  // location, the first metadata, the chunk-row buffers faulted in) is
-  // set-up, as opening the file is for the raw peer and allocating is for
-  // the blosc ceiling; it is printed apart as setup=.
+  // location, the first metadata) is set-up, as opening the file is for the
+  // raw peer and allocating is for the blosc ceiling; it is printed apart as
+  // setup=.
   const auto created = std::chrono::steady_clock::now();
   zarr::Writer writer(settings);
   const auto start = std::chrono::steady_clock::now();

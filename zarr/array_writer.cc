@@ -54,14 +54,28 @@ ArrayWriter::ArrayWriter(ArrayLayout layout, unsigned rows_in_flight, WriteConte
   metadata_.attributes = layout_.attributes;
   publish_shape_locked(0);
 
-  // Faulted in now, before the first frame (see LargeBuffer).
   for (unsigned i = 0; i < 1 + rows_in_flight; ++i) {
     rows_.push_back(std::make_unique<ChunkRow>(grid_, sample_size_));
     free_rows_.push_back(rows_.back().get());
   }
+  // The workers fault the buffers in while the first frames arrive, so the
+  // caller (a camera's streaming thread) neither waits for it here nor pays
+  // for it frame by frame. Counted as pending so wait_idle() covers it.
+  for (const auto& row : rows_) {
+    ++rows_pending_;
+    context_.pool.submit([this, row = row.get()] {
+      row->populate(stop_populating_);
+      std::lock_guard lock(mutex_);
+      --rows_pending_;
+      row_returned_.notify_all();
+    });
+  }
 }
 
-ArrayWriter::~ArrayWriter() { wait_idle(); }
+ArrayWriter::~ArrayWriter() {
+  stop_populating_ = true;
+  wait_idle();
+}
 
 void ArrayWriter::append(const FrameView& frame) {
   if (!filling_) {
@@ -90,6 +104,7 @@ ChunkRow* ArrayWriter::take_free_row() {
 }
 
 void ArrayWriter::submit_last_row() {
+  stop_populating_ = true;
   ChunkRow* row = filling_;
   filling_ = nullptr;
   if (!row || context_.failure.failed()) {

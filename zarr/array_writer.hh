@@ -100,6 +100,7 @@ class ArrayWriter {
   std::vector<std::unique_ptr<ChunkRow>> rows_;
   std::vector<ChunkRow*> free_rows_;
   std::size_t rows_pending_ = 0;
+  std::atomic<bool> stop_populating_{false};  // the recording ends: no use faulting more in
 
   // What the metadata says; rows become part of the shape strictly in order.
   std::mutex metadata_mutex_;

@@ -43,7 +43,7 @@ ChunkRow::ChunkRow(const ChunkGrid& grid, std::size_t sample_size)
       plane_bytes_(grid.samples_per_plane_of_chunk() * sample_size),
       chunk_bytes_(grid.samples_per_chunk() * sample_size),
       bytes_(chunk_bytes_ * grid.chunks_per_row()),
-      data_(bytes_, /*populate=*/true) {}
+      data_(bytes_) {}
 
 void ChunkRow::copy_frame(std::uint32_t plane, const FrameView& frame) {
   const CopySamples copy = copier_for(sample_size_);

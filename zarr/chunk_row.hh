@@ -15,9 +15,8 @@ namespace zarr {
 
 class ChunkRow {
  public:
-  // Allocates zeroed memory for chunks_per_row full chunks, faulted in now
-  // (see LargeBuffer). Padding outside the frame is never written, so it
-  // stays at the fill value 0 for reuse.
+  // Allocates zeroed memory for chunks_per_row full chunks. Padding outside
+  // the frame is never written, so it stays at the fill value 0 for reuse.
   ChunkRow(const ChunkGrid& grid, std::size_t sample_size);
 
   // Copies one frame (already checked against the grid) into `plane`.
@@ -30,6 +29,9 @@ class ChunkRow {
   std::span<const std::byte> chunk(std::size_t index, std::uint32_t planes) const;
 
   std::size_t bytes() const { return bytes_; }
+
+  // Faults the memory in (see LargeBuffer::populate); safe while filling.
+  void populate(const std::atomic<bool>& stop) const { data_.populate(stop); }
 
   // Which t-chunk the buffer holds and how many frames are in it.
   std::uint64_t row = 0;

@@ -1,34 +1,33 @@
 #include "zarr/large_buffer.hh"
 
 #include <sys/mman.h>
-#include <unistd.h>
 
-#include <cerrno>
+#include <algorithm>
 #include <new>
 #include <utility>
 
 namespace zarr {
 
 #ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23  // Linux 5.14; older kernels answer EINVAL
+#define MADV_POPULATE_WRITE 23
 #endif
 
-LargeBuffer::LargeBuffer(std::size_t bytes, bool populate) : size_(bytes) {
+LargeBuffer::LargeBuffer(std::size_t bytes) : size_(bytes) {
   if (bytes == 0) return;
   void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) throw std::bad_alloc();
   ::madvise(p, bytes, MADV_HUGEPAGE);  // advice only: fine if refused
   data_ = static_cast<std::byte*>(p);
-  if (populate && ::madvise(p, bytes, MADV_POPULATE_WRITE) != 0) {
-    if (errno == ENOMEM) {
-      ::munmap(p, bytes);
-      data_ = nullptr;
-      throw std::bad_alloc();
-    }
-    // An older kernel: touch one byte per page (they are zero already).
-    const std::size_t page = std::size_t(::sysconf(_SC_PAGESIZE));
-    for (std::size_t offset = 0; offset < bytes; offset += page) data_[offset] = std::byte{0};
-  }
+}
+
+void LargeBuffer::populate(const std::atomic<bool>& stop) const {
+  // One huge page per call: the kernel holds the process's mmap lock for a
+  // call's duration, and a thread that meanwhile allocates (the camera's,
+  // the caller's) would wait for all of it.
+  constexpr std::size_t step = 2 << 20;
+  for (std::size_t offset = 0; offset < size_ && !stop; offset += step)
+    if (::madvise(data_ + offset, std::min(step, size_ - offset), MADV_POPULATE_WRITE) != 0)
+      return;  // advice: an old kernel's EINVAL (or ENOMEM, met again when written) ends it
 }
 
 LargeBuffer::~LargeBuffer() {

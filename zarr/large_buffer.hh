@@ -1,13 +1,10 @@
 // Zeroed memory for chunk rows and compression output, straight from mmap
 // and backed by huge pages where the kernel offers them (fewer page faults
 // when a row is first filled). Move-only.
-//
-// With `populate`, every page is faulted in now rather than by the first
-// frames: first touch is slow (zeroing, and on VMs the host backing the
-// page: measured 0.4 GB/s here), and it belongs in set-up, not in the
-// frames a camera is already streaming.
+
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 
 namespace zarr {
@@ -15,13 +12,21 @@ namespace zarr {
 class LargeBuffer {
  public:
   LargeBuffer() = default;
-  explicit LargeBuffer(std::size_t bytes, bool populate = false);  // throws std::bad_alloc
+  explicit LargeBuffer(std::size_t bytes);  // throws std::bad_alloc
   ~LargeBuffer();
   LargeBuffer(LargeBuffer&& other) noexcept;
   LargeBuffer& operator=(LargeBuffer&& other) noexcept;
 
   std::byte* data() const { return data_; }
   std::size_t size() const { return size_; }
+
+  // Faults every page in now, without touching the contents, so that the
+  // thread filling the buffer later does not pay for it: first touch is
+  // slow (zeroing, and on VMs the host backing the page; 0.4 GB/s was
+  // measured here). Safe while another thread writes to the buffer. Advice
+  // only: without MADV_POPULATE_WRITE (Linux < 5.14) nothing happens.
+  // Stops early once `stop` becomes true.
+  void populate(const std::atomic<bool>& stop) const;
 
  private:
   std::byte* data_ = nullptr;
