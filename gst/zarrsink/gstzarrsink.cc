@@ -31,6 +31,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <system_error>
@@ -248,6 +249,9 @@ static gboolean close_recording(GstZarrSink* sink) {
     if (!recording->failed) post_zarr_error(GST_ELEMENT(sink), error);
     else GST_WARNING_OBJECT(sink, "closing after an earlier error: %s", error.what());
     ok = FALSE;
+  } catch (const std::bad_alloc&) {
+    if (!recording->failed) post_out_of_memory(GST_ELEMENT(sink));
+    ok = FALSE;
   }
   std::lock_guard lock(state.mutex);
   state.last_stats = recording->writer->stats();
@@ -316,6 +320,9 @@ static gboolean gst_zarr_sink_set_caps(GstBaseSink* base, GstCaps* caps) {
   } catch (const zarr::Error& error) {
     post_zarr_error(GST_ELEMENT(sink), error);
     return FALSE;
+  } catch (const std::bad_alloc&) {
+    post_out_of_memory(GST_ELEMENT(sink));
+    return FALSE;
   }
   GST_INFO_OBJECT(sink, "recording %" GST_PTR_FORMAT " into %s", caps, props.location.c_str());
   std::lock_guard lock(state.mutex);
@@ -345,6 +352,10 @@ static GstFlowReturn gst_zarr_sink_render(GstBaseSink* base, GstBuffer* buffer) 
     recording->writer->append(channels.view());
   } catch (const zarr::Error& error) {
     post_zarr_error(GST_ELEMENT(sink), error);
+    recording->failed = true;
+    result = GST_FLOW_ERROR;
+  } catch (const std::bad_alloc&) {
+    post_out_of_memory(GST_ELEMENT(sink));
     recording->failed = true;
     result = GST_FLOW_ERROR;
   }
