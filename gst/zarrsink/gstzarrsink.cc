@@ -72,7 +72,7 @@ struct Properties {
   int downsample_method = int(zarr::DownsampleMethod::mean);
 };
 
-// The recording in progress: exists from the first caps until stop().
+// The recording in progress: exists from the first caps until EOS or PAUSED -> READY.
 struct Recording {
   GstVideoInfo info;
   VideoLayout layout;
@@ -259,21 +259,26 @@ static gboolean close_recording(GstZarrSink* sink) {
   return ok && !recording->failed;
 }
 
-static gboolean gst_zarr_sink_start(GstBaseSink* base) {
-  auto* sink = GST_ZARR_SINK(base);
-  Properties props;
-  {
-    std::lock_guard lock(sink->state->mutex);
-    props = sink->state->props;
-    sink->state->last_stats = {};
+// One recording per READY -> PAUSED ... PAUSED -> READY, the span in which
+// the properties cannot change. (GstBaseSink's start/stop span NULL <-> READY,
+// so a PLAYING -> READY -> PLAYING cycle would otherwise append the second
+// run to the first run's dataset.)
+static GstStateChangeReturn gst_zarr_sink_change_state(GstElement* element, GstStateChange transition) {
+  auto* sink = GST_ZARR_SINK(element);
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
+    Properties props;
+    {
+      std::lock_guard lock(sink->state->mutex);
+      props = sink->state->props;
+      sink->state->last_stats = {};
+    }
+    if (!check_properties(sink, props)) return GST_STATE_CHANGE_FAILURE;
   }
-  return check_properties(sink, props);
-}
-
-static gboolean gst_zarr_sink_stop(GstBaseSink* base) {
-  // Pipeline set to NULL without EOS: still finish what was received.
-  close_recording(GST_ZARR_SINK(base));
-  return TRUE;
+  const GstStateChangeReturn result =
+      GST_ELEMENT_CLASS(gst_zarr_sink_parent_class)->change_state(element, transition);
+  // Set to READY or NULL without EOS: still finish what was received.
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) close_recording(sink);
+  return result;
 }
 
 static gboolean gst_zarr_sink_set_caps(GstBaseSink* base, GstCaps* caps) {
@@ -332,7 +337,7 @@ static gboolean gst_zarr_sink_set_caps(GstBaseSink* base, GstCaps* caps) {
 
 static GstFlowReturn gst_zarr_sink_render(GstBaseSink* base, GstBuffer* buffer) {
   auto* sink = GST_ZARR_SINK(base);
-  // Only the streaming thread and stop() (after streaming ended) replace
+  // Only the streaming thread and PAUSED -> READY (after streaming ended) replace
   // the recording, so it can be used here without holding the mutex.
   Recording* recording = sink->state->recording.get();
   if (!recording) return GST_FLOW_NOT_NEGOTIATED;
@@ -559,8 +564,7 @@ static void gst_zarr_sink_class_init(GstZarrSinkClass* klass) {
                                         "Records video frames into a chunked, compressed Zarr dataset",
                                         "gst-zarr contributors");
 
-  base_class->start = GST_DEBUG_FUNCPTR(gst_zarr_sink_start);
-  base_class->stop = GST_DEBUG_FUNCPTR(gst_zarr_sink_stop);
+  element_class->change_state = GST_DEBUG_FUNCPTR(gst_zarr_sink_change_state);
   base_class->set_caps = GST_DEBUG_FUNCPTR(gst_zarr_sink_set_caps);
   base_class->render = GST_DEBUG_FUNCPTR(gst_zarr_sink_render);
   base_class->event = GST_DEBUG_FUNCPTR(gst_zarr_sink_event);
