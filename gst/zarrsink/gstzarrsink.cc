@@ -351,6 +351,16 @@ static GstFlowReturn gst_zarr_sink_render(GstBaseSink* base, GstBuffer* buffer) 
     recording->failed = true;
     return GST_FLOW_ERROR;
   }
+  if (!frame_within_buffer(frame)) {
+    // A GstVideoMeta whose offset or stride reaches past the end of the buffer.
+    GST_ELEMENT_ERROR(sink, STREAM, FORMAT, ("A buffer does not hold a whole frame of the negotiated format."),
+                      ("buffer of %" G_GSIZE_FORMAT " bytes, video meta offset %" G_GSIZE_FORMAT " stride %d",
+                       gst_buffer_get_size(buffer), GST_VIDEO_FRAME_PLANE_OFFSET(&frame, 0),
+                       GST_VIDEO_FRAME_PLANE_STRIDE(&frame, 0)));
+    gst_video_frame_unmap(&frame);
+    recording->failed = true;
+    return GST_FLOW_ERROR;
+  }
   GstFlowReturn result = GST_FLOW_OK;
   try {
     const FrameChannels channels(frame, recording->layout);
