@@ -57,6 +57,7 @@ def kill_mid_recording(location, frames_before_kill, *zarrsink_properties):
         if process.poll() is None:
             process.kill()
             process.wait()
+        process.stderr.close()
     return process.returncode, published
 
 
