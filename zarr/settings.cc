@@ -148,6 +148,12 @@ void validate(const Settings& s) {
   if (per_shard > max_chunks_per_shard)
     reject("chunks_per_shard_t", "with chunks_per_shard_y and chunks_per_shard_x gives " + std::to_string(per_shard) +
                                      " chunks per shard, more than " + std::to_string(max_chunks_per_shard));
+  // A shard row holds planes * chunks_per_shard_t frames, counted in 32 bits.
+  const std::uint64_t shard_planes = std::uint64_t(chunk.planes) * s.chunks_per_shard_t;
+  if (shard_planes > UINT32_MAX)
+    reject("chunks_per_shard_t", "times " + std::to_string(chunk.planes) + " frames per chunk gives " +
+                                     std::to_string(shard_planes) + " frames per shard, more than " +
+                                     std::to_string(UINT32_MAX));
   switch (s.downsample_method) {
     case DownsampleMethod::mean:
     case DownsampleMethod::decimate:

@@ -31,6 +31,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <system_error>
@@ -71,7 +72,7 @@ struct Properties {
   int downsample_method = int(zarr::DownsampleMethod::mean);
 };
 
-// The recording in progress: exists from the first caps until stop().
+// The recording in progress: exists from the first caps until EOS or PAUSED -> READY.
 struct Recording {
   GstVideoInfo info;
   VideoLayout layout;
@@ -248,6 +249,9 @@ static gboolean close_recording(GstZarrSink* sink) {
     if (!recording->failed) post_zarr_error(GST_ELEMENT(sink), error);
     else GST_WARNING_OBJECT(sink, "closing after an earlier error: %s", error.what());
     ok = FALSE;
+  } catch (const std::bad_alloc&) {
+    if (!recording->failed) post_out_of_memory(GST_ELEMENT(sink));
+    ok = FALSE;
   }
   std::lock_guard lock(state.mutex);
   state.last_stats = recording->writer->stats();
@@ -255,21 +259,26 @@ static gboolean close_recording(GstZarrSink* sink) {
   return ok && !recording->failed;
 }
 
-static gboolean gst_zarr_sink_start(GstBaseSink* base) {
-  auto* sink = GST_ZARR_SINK(base);
-  Properties props;
-  {
-    std::lock_guard lock(sink->state->mutex);
-    props = sink->state->props;
-    sink->state->last_stats = {};
+// One recording per READY -> PAUSED ... PAUSED -> READY, the span in which
+// the properties cannot change. (GstBaseSink's start/stop span NULL <-> READY,
+// so a PLAYING -> READY -> PLAYING cycle would otherwise append the second
+// run to the first run's dataset.)
+static GstStateChangeReturn gst_zarr_sink_change_state(GstElement* element, GstStateChange transition) {
+  auto* sink = GST_ZARR_SINK(element);
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
+    Properties props;
+    {
+      std::lock_guard lock(sink->state->mutex);
+      props = sink->state->props;
+      sink->state->last_stats = {};
+    }
+    if (!check_properties(sink, props)) return GST_STATE_CHANGE_FAILURE;
   }
-  return check_properties(sink, props);
-}
-
-static gboolean gst_zarr_sink_stop(GstBaseSink* base) {
-  // Pipeline set to NULL without EOS: still finish what was received.
-  close_recording(GST_ZARR_SINK(base));
-  return TRUE;
+  const GstStateChangeReturn result =
+      GST_ELEMENT_CLASS(gst_zarr_sink_parent_class)->change_state(element, transition);
+  // Set to READY or NULL without EOS: still finish what was received.
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) close_recording(sink);
+  return result;
 }
 
 static gboolean gst_zarr_sink_set_caps(GstBaseSink* base, GstCaps* caps) {
@@ -316,6 +325,9 @@ static gboolean gst_zarr_sink_set_caps(GstBaseSink* base, GstCaps* caps) {
   } catch (const zarr::Error& error) {
     post_zarr_error(GST_ELEMENT(sink), error);
     return FALSE;
+  } catch (const std::bad_alloc&) {
+    post_out_of_memory(GST_ELEMENT(sink));
+    return FALSE;
   }
   GST_INFO_OBJECT(sink, "recording %" GST_PTR_FORMAT " into %s", caps, props.location.c_str());
   std::lock_guard lock(state.mutex);
@@ -325,7 +337,7 @@ static gboolean gst_zarr_sink_set_caps(GstBaseSink* base, GstCaps* caps) {
 
 static GstFlowReturn gst_zarr_sink_render(GstBaseSink* base, GstBuffer* buffer) {
   auto* sink = GST_ZARR_SINK(base);
-  // Only the streaming thread and stop() (after streaming ended) replace
+  // Only the streaming thread and PAUSED -> READY (after streaming ended) replace
   // the recording, so it can be used here without holding the mutex.
   Recording* recording = sink->state->recording.get();
   if (!recording) return GST_FLOW_NOT_NEGOTIATED;
@@ -339,12 +351,26 @@ static GstFlowReturn gst_zarr_sink_render(GstBaseSink* base, GstBuffer* buffer) 
     recording->failed = true;
     return GST_FLOW_ERROR;
   }
+  if (!frame_within_buffer(frame)) {
+    // A GstVideoMeta whose offset or stride reaches past the end of the buffer.
+    GST_ELEMENT_ERROR(sink, STREAM, FORMAT, ("A buffer does not hold a whole frame of the negotiated format."),
+                      ("buffer of %" G_GSIZE_FORMAT " bytes, video meta offset %" G_GSIZE_FORMAT " stride %d",
+                       gst_buffer_get_size(buffer), GST_VIDEO_FRAME_PLANE_OFFSET(&frame, 0),
+                       GST_VIDEO_FRAME_PLANE_STRIDE(&frame, 0)));
+    gst_video_frame_unmap(&frame);
+    recording->failed = true;
+    return GST_FLOW_ERROR;
+  }
   GstFlowReturn result = GST_FLOW_OK;
   try {
     const FrameChannels channels(frame, recording->layout);
     recording->writer->append(channels.view());
   } catch (const zarr::Error& error) {
     post_zarr_error(GST_ELEMENT(sink), error);
+    recording->failed = true;
+    result = GST_FLOW_ERROR;
+  } catch (const std::bad_alloc&) {
+    post_out_of_memory(GST_ELEMENT(sink));
     recording->failed = true;
     result = GST_FLOW_ERROR;
   }
@@ -548,8 +574,7 @@ static void gst_zarr_sink_class_init(GstZarrSinkClass* klass) {
                                         "Records video frames into a chunked, compressed Zarr dataset",
                                         "gst-zarr contributors");
 
-  base_class->start = GST_DEBUG_FUNCPTR(gst_zarr_sink_start);
-  base_class->stop = GST_DEBUG_FUNCPTR(gst_zarr_sink_stop);
+  element_class->change_state = GST_DEBUG_FUNCPTR(gst_zarr_sink_change_state);
   base_class->set_caps = GST_DEBUG_FUNCPTR(gst_zarr_sink_set_caps);
   base_class->render = GST_DEBUG_FUNCPTR(gst_zarr_sink_render);
   base_class->event = GST_DEBUG_FUNCPTR(gst_zarr_sink_event);

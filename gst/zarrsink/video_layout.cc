@@ -55,3 +55,15 @@ FrameChannels::FrameChannels(const GstVideoFrame& frame, const VideoLayout& layo
 zarr::FrameView FrameChannels::view() const {
   return zarr::FrameView{std::span<const zarr::PlaneView>(planes_.data(), count_), swap_bytes_};
 }
+
+bool frame_within_buffer(const GstVideoFrame& frame) {
+  // Every accepted format is packed into one plane.
+  const GstVideoInfo& info = frame.info;
+  const guint64 row_bytes = guint64(GST_VIDEO_INFO_COMP_WIDTH(&info, 0)) * GST_VIDEO_INFO_COMP_PSTRIDE(&info, 0);
+  const gint stride = GST_VIDEO_INFO_PLANE_STRIDE(&info, 0);
+  const guint64 rows = GST_VIDEO_INFO_COMP_HEIGHT(&info, 0);
+  if (stride < 0 || guint64(stride) < row_bytes || rows == 0) return false;
+  // Where the plane starts within the memory mapped for it.
+  const guint64 start = guint64(static_cast<const guint8*>(frame.data[0]) - frame.map[0].data);
+  return start + (rows - 1) * guint64(stride) + row_bytes <= frame.map[0].size;
+}
