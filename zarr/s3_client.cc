@@ -158,7 +158,9 @@ std::string S3Client::uri(const std::string& object_key) const {
 }
 
 S3Response S3Client::send(const char* method, const std::string& object_key, const std::string& query,
-                          const S3Body& body, ErrorCode failure, const std::string& action) const {
+                          const S3Body& body, ErrorCode failure, const std::string& action,
+                          const std::string& about) const {
+  const std::string where = uri(about.empty() ? object_key : about);
   // Path-style addressing works with every endpoint (virtual hosts need DNS).
   std::string url = endpoint_ + "/" + location_.bucket;
   if (!object_key.empty()) url += "/" + s3_encode(object_key, true);
@@ -169,7 +171,6 @@ S3Response S3Client::send(const char* method, const std::string& object_key, con
   // every request with a body; the body's integrity is TCP's and TLS's job.
   headers.add("x-amz-content-sha256: UNSIGNED-PAYLOAD");
   if (!credentials_.session_token.empty()) headers.add("x-amz-security-token: " + credentials_.session_token);
-  headers.add("Expect:");  // no 100-continue round trip before each upload
   const std::string verb = method;
   if (verb == "POST") headers.add("Content-Type: application/xml");
 
@@ -191,6 +192,10 @@ S3Response S3Client::send(const char* method, const std::string& object_key, con
     curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 60L);
     curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+    // No wait for "100 Continue" before large bodies. (Removing the Expect
+    // header with "Expect:" would do it too, but libcurl 7.88 then signs the
+    // empty header and every request fails with SignatureDoesNotMatch.)
+    curl_easy_setopt(curl, CURLOPT_EXPECT_100_TIMEOUT_MS, 0L);
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_text);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
@@ -221,7 +226,7 @@ S3Response S3Client::send(const char* method, const std::string& object_key, con
     if (code != CURLE_OK) {
       last_problem = (error_text[0] ? std::string(error_text) : std::string(curl_easy_strerror(code))) +
                      " (endpoint " + endpoint_ + ")";
-      if (!is_transient(code)) throw Error(failure, action + " " + uri(object_key) + ": " + last_problem, uri(object_key));
+      if (!is_transient(code)) throw Error(failure, action + " " + where + ": " + last_problem, where);
     } else if (is_transient(response)) {
       const S3ErrorBody error = parse_s3_error(response.body);
       last_problem = "HTTP " + std::to_string(response.status) + (error.code.empty() ? "" : " " + error.code);
@@ -229,9 +234,8 @@ S3Response S3Client::send(const char* method, const std::string& object_key, con
       return response;
     }
     if (attempt >= retry_.tries)
-      throw Error(failure, action + " " + uri(object_key) + ": " + last_problem + ", " + std::to_string(attempt) +
-                               " tries in all",
-                  uri(object_key));
+      throw Error(failure, action + " " + where + ": " + last_problem + ", " + std::to_string(attempt) + " tries in all",
+                  where);
     std::this_thread::sleep_for(delay);
     delay *= 2;
   }

@@ -50,9 +50,10 @@ class S3Client {
   // already sorted and encoded `query`. Returns the first answer that is not
   // a transient failure, whatever its status; throws Error(failure) saying
   // "<action> s3://bucket/key: ..." when the endpoint cannot be reached or
-  // every try failed transiently.
+  // every try failed transiently. Messages name `about` when given (the
+  // listed prefix of a bucket request), else the object key.
   S3Response send(const char* method, const std::string& object_key, const std::string& query, const S3Body& body,
-                  ErrorCode failure, const std::string& action) const;
+                  ErrorCode failure, const std::string& action, const std::string& about = {}) const;
 
   // Throws Error(failure): "<action> s3://bucket/key: HTTP 403 SignatureDoesNotMatch: <S3's sentence>".
   [[noreturn]] void fail(const S3Response& response, ErrorCode failure, const std::string& action,

@@ -97,7 +97,7 @@ std::vector<std::string> S3Store::list(const std::string& prefix, std::size_t ma
         {"prefix", full_prefix}};
     if (!token.empty()) parameters.emplace_back("continuation-token", token);
     const S3Response response =
-        client_.send("GET", "", s3_query(std::move(parameters)), {}, ErrorCode::open_failed, "cannot list");
+        client_.send("GET", "", s3_query(std::move(parameters)), {}, ErrorCode::open_failed, "cannot list", full_prefix);
     if (!ok(response)) client_.fail(response, ErrorCode::open_failed, "cannot list", full_prefix);
     std::optional<S3ListPage> page = parse_s3_list(response.body);
     if (!page)
