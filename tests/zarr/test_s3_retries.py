@@ -94,9 +94,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.command == "GET" and not key and query.get("list-type") == "2":
             with server.lock:
                 keys = sorted(k for k in server.objects if k.startswith(query.get("prefix", "")))
-            keys = keys[:int(query.get("max-keys", 1000))]
-            contents = "".join(f"<Contents><Key>{escape(k)}</Key></Contents>" for k in keys)
-            return self.answer(200, f"<ListBucketResult><IsTruncated>false</IsTruncated>{contents}"
+            # Pages of at most 3 keys, so listings must follow continuation tokens.
+            start = int(query.get("continuation-token", "0"))
+            page = keys[start:start + min(3, int(query.get("max-keys", 1000)))]
+            truncated = start + len(page) < len(keys)
+            token = f"<NextContinuationToken>{start + len(page)}</NextContinuationToken>" if truncated else ""
+            contents = "".join(f"<Contents><Key>{escape(k)}</Key></Contents>" for k in page)
+            return self.answer(200, f"<ListBucketResult><IsTruncated>{str(truncated).lower()}</IsTruncated>"
+                                    f"{token}{contents}"
                                     "</ListBucketResult>".encode())
         with server.lock:
             if self.command == "POST" and "uploads" in query:
@@ -224,6 +229,18 @@ class Retries(unittest.TestCase):
         self.assertIn(f"error open_failed: cannot list s3://{BUCKET}/run.zarr: ", result.stderr)
         self.assertIn("(endpoint http://no-such-host.invalid)", result.stderr)
         self.assertNotIn("tries in all", result.stderr)
+
+    def test_overwrite_follows_listing_pages(self):
+        self.assertComplete(self.write(frames=8, tile_planes=1), 8)
+        self.server.objects["run.zarr2/keep"] = b"keep"  # a sibling prefix, never touched
+        self.assertEqual(len([k for k in self.server.objects if k.startswith("run.zarr/")]), 12)
+        result = self.write(frames=3, tile_planes=1, overwrite=1)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(sorted(self.server.objects),
+                         ["run.zarr/.zattrs", "run.zarr/.zgroup", "run.zarr/0/.zarray", "run.zarr/0/.zattrs",
+                          "run.zarr/0/0/0/0/0", "run.zarr/0/1/0/0/0", "run.zarr/0/2/0/0/0", "run.zarr2/keep"])
+        del self.server.objects["run.zarr2/keep"]
+        np.testing.assert_array_equal(zt.open_array(self.stored_dataset())[:], zt.expected(3, 1, 48, 64, "uint8"))
 
     def test_transient_failures_are_retried(self):
         # The listing at start fails 3 times (503, 500, 429), then requests
