@@ -7,6 +7,7 @@ once (parallel tests, other developers on the machine).
         gw.create_bucket("data")
         subprocess.run([...], env={**os.environ, **gw.env()})
         gw.download_prefix("data", "run.zarr", local_dir)
+        gw.kill_gateway(); ...; gw.restart_gateway()   # a gateway that dies mid-recording
 
 Run with /usr/bin/python3 (Debian python3-boto3). By hand:
     /usr/bin/python3 tests/s3/ceph_gateway.py start DIR   # prints endpoint and keys
@@ -49,16 +50,11 @@ def _accepts(port):
         return False
 
 
-def _free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _free_port_block(length, avoid):
+def _free_port_block(length, avoid=()):
     """The first port of `length` consecutive free ports, none in `avoid`.
     Random start points spread parallel gateways apart; the kernel's own
-    ephemeral range (32768 and up on Linux) is left alone."""
+    ephemeral range (32768 and up on Linux) is left alone, so an outgoing
+    connection cannot take a port between this check and the daemon's bind."""
     rng = secrets.SystemRandom()
     for _ in range(200):
         base = rng.randrange(10000, 32000 - length)
@@ -154,10 +150,9 @@ class CephGateway:
         self.folder = folder
         for sub in ["run", "log", "mon.a", "osd.0", "rgw"]:
             os.makedirs(os.path.join(folder, sub), exist_ok=True)
-        mon_v2, mon_v1, rgw_port = _free_port(), _free_port(), _free_port()
-        while len({mon_v2, mon_v1, rgw_port}) < 3:
-            mon_v1, rgw_port = _free_port(), _free_port()
-        osd_min = _free_port_block(OSD_PORT_BLOCK, {mon_v2, mon_v1, rgw_port})
+        mon_v2 = _free_port_block(3)
+        mon_v1, rgw_port = mon_v2 + 1, mon_v2 + 2
+        osd_min = _free_port_block(OSD_PORT_BLOCK, set(range(mon_v2, mon_v2 + 3)))
         fsid = self._run(["uuidgen"], env=os.environ).strip()
         self.conf = os.path.join(folder, "ceph.conf")
         with open(self.conf, "w") as f:
