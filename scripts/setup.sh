@@ -18,6 +18,10 @@ packages=(
   procps
   # GenICam cameras
   libaravis-dev aravis-tools libusb-1.0-0-dev  # aravis-0.8.pc requires libusb-1.0.pc
+  # S3 object storage: libcurl signs requests (SigV4), libxml2 reads S3's XML answers
+  libcurl4-openssl-dev libxml2-dev
+  # S3 tests: a single-node Ceph cluster with a RADOS Gateway on loopback, and S3 clients
+  ceph-mon ceph-osd radosgw ceph-common uuid-runtime python3-boto3 curl s3cmd
 )
 
 missing=()
