@@ -8,6 +8,7 @@
 
 #include "zarr/chunk_grid.hh"
 #include "zarr/error.hh"
+#include "zarr/s3_location.hh"
 
 namespace zarr {
 
@@ -82,10 +83,31 @@ void check_pixel_size(const char* name, double value) {
   if (!std::isfinite(value) || value <= 0) reject(name, "must be a positive number of micrometers");
 }
 
+void check_s3(const S3Options& s3) {
+  if (!s3.endpoint.empty()) {
+    const bool http = s3.endpoint.starts_with("http://"), https = s3.endpoint.starts_with("https://");
+    if (!http && !https) reject("s3.endpoint", "\"" + s3.endpoint + "\" is not an http:// or https:// URL");
+    const std::string host = s3.endpoint.substr(http ? 7 : 8);
+    if (host.empty() || host[0] == '/' || host.find_first_of("?# ") != std::string::npos)
+      reject("s3.endpoint", "\"" + s3.endpoint + "\" has no host, or has a query, fragment or space");
+  }
+  if (s3.region.empty()) reject("s3.region", "is empty (AWS's default is us-east-1)");
+  for (char c : s3.region)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+      reject("s3.region", "\"" + s3.region + "\" is not a region name (lowercase letters, digits and '-')");
+  if (s3.multipart_threshold < min_multipart_part)
+    reject("s3.multipart_threshold", std::to_string(s3.multipart_threshold) + " bytes is less than " +
+                                         std::to_string(min_multipart_part) + " (5 MiB), S3's smallest part");
+}
+
 }  // namespace
 
 void validate(const Settings& s) {
   if (s.location.empty()) reject("location", "is empty");
+  if (is_s3_location(s.location)) {
+    parse_s3_location(s.location);  // throws, naming the setting location
+    check_s3(s.s3);
+  }
   check_extent("width", s.width, max_frame_extent);
   check_extent("height", s.height, max_frame_extent);
   check_extent("channels", s.channels, max_channels);

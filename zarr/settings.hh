@@ -25,9 +25,19 @@ struct Compression {
   Shuffle shuffle = Shuffle::byte;
 };
 
+// Where and how to reach an S3 object store (a location "s3://bucket/path").
+// Credentials are never settings: they come from the AWS environment
+// variables or the shared AWS files (see zarr/s3_credentials.hh).
+struct S3Options {
+  std::string endpoint;               // "" = https://s3.<region>.amazonaws.com ; e.g. "http://127.0.0.1:7480" (path-style addressing)
+  std::string region = "us-east-1";
+  std::uint64_t multipart_threshold = 64ull << 20;  // objects larger than this use multipart upload; >= 5 MiB
+};
+
 // Dimensions are (t, c, y, x); t grows as frames are appended.
 struct Settings {
-  std::string location;  // the dataset's root directory
+  std::string location;  // the dataset's root directory, or "s3://bucket/path/name.zarr"
+  S3Options s3;          // used when location starts with "s3://"
   bool overwrite = false;  // only ever removes an existing Zarr dataset
 
   DataType data_type = DataType::uint8;
@@ -87,6 +97,7 @@ inline constexpr std::uint32_t max_frame_extent = 65536;  // width, height
 inline constexpr std::uint32_t max_channels = 1024;
 inline constexpr unsigned max_rows_in_flight = 64;
 inline constexpr std::uint64_t max_chunks_per_shard = 1u << 16;  // index entries of one shard
+inline constexpr std::uint64_t min_multipart_part = 5ull << 20;  // S3's smallest part (but the last)
 
 // Throws zarr::Error(invalid_setting) naming the first wrong setting.
 void validate(const Settings& settings);

@@ -10,8 +10,8 @@
 #include "zarr/downsampler.hh"
 #include "zarr/error.hh"
 #include "zarr/failure.hh"
-#include "zarr/filesystem_store.hh"
 #include "zarr/location.hh"
+#include "zarr/make_store.hh"
 #include "zarr/metadata.hh"
 #include "zarr/ome_metadata.hh"
 #include "zarr/pyramid.hh"
@@ -85,7 +85,7 @@ Writer::Impl::Impl(const Settings& settings, RowWrittenCallback on_row_written)
       sample_size_(sample_size(settings.data_type)),
       levels_(pyramid_levels(settings)),
       codec_(make_codec(settings.compression, settings.data_type)),
-      store_(std::make_unique<FilesystemStore>(settings.location, settings.sync_files)),
+      store_(make_store(settings)),
       rows_published_(levels_.size(), 0),
       pool_(settings.max_threads) {
   prepare_location(*store_, settings.overwrite);

@@ -133,6 +133,7 @@ class CephGateway:
         self.endpoint = None
         self.access_key = None
         self.secret_key = None
+        self._client = None
 
     # --- life cycle -------------------------------------------------------
 
@@ -194,6 +195,9 @@ class CephGateway:
         """Stops every daemon and removes the folder unless asked to keep it.
         SIGKILL at once: the cluster's data is thrown away, and an OSD asked
         to stop politely waits seconds for a monitor that may be gone."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
         pids = self._pids()
         for pid in pids.values():
             _signal(pid, signal.SIGKILL)
@@ -210,6 +214,12 @@ class CephGateway:
             raise RuntimeError("radosgw has no pid file")
         _signal(pid, signal.SIGKILL)
         _wait_gone(pid, 10)
+
+    def restart_gateway(self):
+        """Starts radosgw again after kill_gateway(), on the same port, with the
+        same users and objects (they live in the OSD)."""
+        self._ceph(["radosgw", "-n", "client.rgw.a"])
+        self._wait("the RADOS Gateway", self._gateway_answers)
 
     # --- for tests ----------------------------------------------------------
 
@@ -228,6 +238,12 @@ class CephGateway:
         }
 
     def s3_client(self):
+        """A boto3 S3 client for this gateway (one per gateway, closed at stop)."""
+        if self._client is None:
+            self._client = self._new_client()
+        return self._client
+
+    def _new_client(self):
         import boto3
         from botocore.config import Config
         return boto3.session.Session().client(

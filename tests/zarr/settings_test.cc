@@ -101,6 +101,41 @@ TEST(Validate, MultiscaleSettings) {
   expect_rejected(s, "frame_interval_s");
 }
 
+TEST(Validate, S3Settings) {
+  Settings s = valid();
+  s.location = "s3://bucket/run.zarr";
+  EXPECT_NO_THROW(validate(s));
+  s.s3.endpoint = "http://127.0.0.1:7480";
+  s.s3.region = "eu-central-1";
+  s.s3.multipart_threshold = 5ull << 20;
+  EXPECT_NO_THROW(validate(s));
+  s.s3.endpoint = "https://s3.example.org/";
+  EXPECT_NO_THROW(validate(s));
+
+  s = valid(), s.location = "s3://";
+  expect_rejected(s, "location");
+  s.location = "s3:///run.zarr";
+  expect_rejected(s, "no bucket");
+  s.location = "s3://Bad_Bucket/run.zarr";
+  expect_rejected(s, "bucket name");
+  s = valid(), s.location = "s3://bucket/run.zarr", s.s3.multipart_threshold = (5ull << 20) - 1;
+  expect_rejected(s, "s3.multipart_threshold");
+  s = valid(), s.location = "s3://bucket/run.zarr", s.s3.endpoint = "ftp://host";
+  expect_rejected(s, "s3.endpoint");
+  s.s3.endpoint = "127.0.0.1:7480";
+  expect_rejected(s, "s3.endpoint");
+  s.s3.endpoint = "http://";
+  expect_rejected(s, "s3.endpoint");
+  s = valid(), s.location = "s3://bucket/run.zarr", s.s3.region = "";
+  expect_rejected(s, "s3.region");
+  s.s3.region = "US East";
+  expect_rejected(s, "s3.region");
+
+  // S3 options are only checked for s3:// locations.
+  s = valid(), s.s3.multipart_threshold = 1, s.s3.endpoint = "nonsense";
+  EXPECT_NO_THROW(validate(s));
+}
+
 TEST(Settings, SampleSizes) {
   EXPECT_EQ(sample_size(DataType::uint8), 1u);
   EXPECT_EQ(sample_size(DataType::int8), 1u);

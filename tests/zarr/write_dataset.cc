@@ -5,14 +5,19 @@
 //   float32: v * 0.5 - 1000).
 // Rows from --zero-from-y on hold 0 instead (all-fill chunks).
 // Frames can be handed over strided, channel-interleaved or big-endian, and
-// the process can SIGKILL itself after a number of rows to simulate a crash.
+// the process can SIGKILL itself after a number of rows to simulate a crash,
+// or pause after a number of frames until a file appears (so a test can break
+// the S3 gateway mid-recording). "s3://..." locations use --s3-endpoint,
+// --s3-region, --s3-multipart-threshold and the AWS_* environment.
 // Exit status 0, or 2 with "error <code>: <message>" on stderr.
 #include <algorithm>
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
+#include <thread>
 #include <map>
 #include <string>
 #include <vector>
@@ -119,6 +124,9 @@ int run(std::map<std::string, std::string>& options) {
   };
   zarr::Settings settings;
   settings.location = options["location"];
+  if (options.count("s3-endpoint")) settings.s3.endpoint = options["s3-endpoint"];
+  if (options.count("s3-region")) settings.s3.region = options["s3-region"];
+  settings.s3.multipart_threshold = number("s3-multipart-threshold", settings.s3.multipart_threshold);
   settings.overwrite = number("overwrite", 0) != 0;
   settings.data_type = parse_type(options.count("dtype") ? options["dtype"] : "uint8");
   settings.width = std::uint32_t(number("width", 64));
@@ -148,6 +156,8 @@ int run(std::map<std::string, std::string>& options) {
   const bool interleaved = number("interleaved", 0) != 0;      // all channels in one buffer, pixel by pixel
   const bool big_endian = number("big-endian", 0) != 0;        // hand samples over byte-swapped
   const std::uint64_t kill_after_rows = number("kill-after-rows", 0);
+  const std::uint64_t pause_after_frames = number("pause-after-frames", 0);
+  const std::string resume_file = options["resume-file"];  // created by the test to end the pause
   const std::uint64_t zero_from_y = number("zero-from-y", UINT64_MAX);  // rows y >= this hold 0 (fill)
 
   try {
@@ -178,6 +188,10 @@ int run(std::map<std::string, std::string>& options) {
             if (big_endian) std::reverse(sample, sample + ss);
           }
       writer.append({planes, big_endian});
+      if (pause_after_frames && t + 1 == pause_after_frames) {
+        std::cout << "paused" << std::endl;
+        while (!std::filesystem::exists(resume_file)) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
     }
     writer.close();
     const zarr::Stats stats = writer.stats();
