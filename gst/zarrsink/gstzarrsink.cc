@@ -201,9 +201,19 @@ static gboolean check_properties(GstZarrSink* sink, const Properties& props) {
       return FALSE;
     }
   }
-  // An s3:// location is checked by the library when the recording opens
-  // (first caps): that needs the network and the credentials.
-  if (is_s3_location(props.location)) return TRUE;
+  // An s3:// location itself is checked by the library when the recording
+  // opens (first caps): that needs the network and the credentials.
+  if (is_s3_location(props.location)) {
+    const std::string& endpoint = props.s3_endpoint;
+    if (!endpoint.empty() && endpoint.rfind("http://", 0) != 0 && endpoint.rfind("https://", 0) != 0) {
+      GST_ELEMENT_ERROR(sink, RESOURCE, SETTINGS,
+                        ("\"s3-endpoint\" must be an http:// or https:// URL (or empty for AWS), not \"%s\".",
+                         endpoint.c_str()),
+                        ("location: %s", props.location.c_str()));
+      return FALSE;
+    }
+    return TRUE;
+  }
   std::error_code ec;
   const std::filesystem::path location(props.location);
   if (!props.overwrite && std::filesystem::exists(location, ec) &&

@@ -191,6 +191,16 @@ class S3Recording(unittest.TestCase):
         self.assert_resource_error(messages, "NoSuchBucket", "s3://no-such-bucket/")
         self.assertEqual([m.parse_error()[0].message for m in later], [])
 
+    def test_invalid_settings(self):
+        for location, endpoint, words in (
+                ("s3://Upper_Case/a.zarr", GATEWAY.endpoint, ["location", "Upper_Case"]),
+                ("s3://recordings/a//b.zarr", GATEWAY.endpoint, ["location", "path segment"]),
+                (f"s3://{BUCKET}/a.zarr", "ftp://127.0.0.1:21", ["s3-endpoint", "ftp://127.0.0.1:21"])):
+            with self.subTest(location=location, endpoint=endpoint):
+                _, messages = run(f"{source(2)} ! zarrsink location={location} s3-endpoint={endpoint}")
+                error = self.assert_resource_error(messages, *words)
+                self.assertTrue(error.matches(Gst.ResourceError.quark(), Gst.ResourceError.SETTINGS), error.message)
+
     def test_unreachable_endpoint(self):
         # A port nobody listens on: connection refused.
         import socket
@@ -367,6 +377,36 @@ class Credentials(unittest.TestCase):
                     self.assertEqual(result.returncode, 0, tail)
                 else:
                     self.assertTrue("NoSuchBucket" in output, tail)
+
+
+    def launch_without_key_variables(self, name, extra_env):
+        env = {k: v for k, v in os.environ.items() if k not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+        env.update(extra_env)
+        command = [shutil.which("gst-launch-1.0"), "videotestsrc", "num-buffers=2", "!",
+                   "video/x-raw,format=GRAY8,width=64,height=48", "!", "zarrsink",
+                   f"location=s3://{BUCKET}/{name}", f"s3-endpoint={GATEWAY.endpoint}"]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+
+    def test_credentials_from_a_profile_in_the_shared_file(self):
+        with TempDir() as tmp:
+            credentials = os.path.join(tmp, "credentials")
+            with open(credentials, "w") as f:
+                f.write(f"[default]\naws_access_key_id = AKNOTTHISONE\naws_secret_access_key = wrong\n\n"
+                        f"[lab]\naws_access_key_id = {GATEWAY.access_key}\n"
+                        f"aws_secret_access_key = {GATEWAY.secret_key}\n")
+            result = self.launch_without_key_variables(
+                "profile.zarr", {"AWS_SHARED_CREDENTIALS_FILE": credentials, "AWS_PROFILE": "lab"})
+            self.assertEqual(result.returncode, 0, (result.stdout + result.stderr)[-2000:])
+            self.assertFalse(GATEWAY.secret_key in result.stdout + result.stderr)
+            download("profile.zarr", tmp + "/dl")
+            self.assertEqual(open_array(tmp + "/dl").shape, (2, 1, 48, 64))
+
+    def test_no_credentials(self):
+        result = self.launch_without_key_variables("none.zarr", {"AWS_PROFILE": "nobody"})
+        output = result.stdout + result.stderr
+        self.assertNotEqual(result.returncode, 0, output[-2000:])
+        self.assertIn("AWS_ACCESS_KEY_ID", output)
+        self.assertEqual(GATEWAY.list_keys(BUCKET, "none.zarr/"), [])
 
 
 class Properties(unittest.TestCase):
