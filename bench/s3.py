@@ -24,6 +24,7 @@ gateway's garbage collection run, so the in-memory OSD does not fill up.
 import argparse
 import concurrent.futures
 import os
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -51,7 +52,6 @@ def source(frames):
 
 
 def gst_launch(description):
-    import shlex
     return ["gst-launch-1.0", "-q", "-e"] + shlex.split(description)
 
 
