@@ -39,8 +39,8 @@ void S3Store::put_multipart(const std::string& object_key, const S3Body& whole) 
   if (!ok(started)) client_.fail(started, ErrorCode::write_failed, action, object_key);
   const std::string upload_id = parse_s3_upload_id(started.body);
   if (upload_id.empty())
-    throw Error(ErrorCode::write_failed, action + " " + client_.location().uri("") + ": no UploadId in the answer to "
-                                             "starting a multipart upload of " + object_key);
+    throw Error(ErrorCode::write_failed, action + " s3://" + client_.location().bucket + "/" + object_key +
+                                             ": no UploadId in the answer to starting a multipart upload");
   try {
     const std::uint64_t part_size = std::max({min_multipart_part, std::min(multipart_threshold_, preferred_part),
                                               (whole.size + max_parts - 1) / max_parts});

@@ -88,7 +88,8 @@ struct Settings {
   // power cut mid-recording loses no completed row. Off (the default), a
   // process crash still loses no completed row (files appear by rename) and
   // close() flushes the whole dataset to disk; only a power cut during the
-  // recording can lose rows the page cache had not yet written.
+  // recording can lose rows the page cache had not yet written. Filesystem
+  // only: an S3 object is durable once its PUT was answered.
   bool sync_files = false;
 };
 

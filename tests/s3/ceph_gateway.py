@@ -7,12 +7,14 @@ once (parallel tests, other developers on the machine).
         gw.create_bucket("data")
         subprocess.run([...], env={**os.environ, **gw.env()})
         gw.download_prefix("data", "run.zarr", local_dir)
+        gw.kill_gateway(); ...; gw.restart_gateway()   # a gateway that dies mid-recording
 
 Run with /usr/bin/python3 (Debian python3-boto3). By hand:
     /usr/bin/python3 tests/s3/ceph_gateway.py start DIR   # prints endpoint and keys
     /usr/bin/python3 tests/s3/ceph_gateway.py stop DIR
 See /work/shared/notes/object-storage.md for where each setting comes from.
 """
+import atexit
 import json
 import os
 import secrets
@@ -22,6 +24,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -49,16 +52,11 @@ def _accepts(port):
         return False
 
 
-def _free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _free_port_block(length, avoid):
+def _free_port_block(length, avoid=()):
     """The first port of `length` consecutive free ports, none in `avoid`.
     Random start points spread parallel gateways apart; the kernel's own
-    ephemeral range (32768 and up on Linux) is left alone."""
+    ephemeral range (32768 and up on Linux) is left alone, so an outgoing
+    connection cannot take a port between this check and the daemon's bind."""
     rng = secrets.SystemRandom()
     for _ in range(200):
         base = rng.randrange(10000, 32000 - length)
@@ -127,9 +125,10 @@ class CephGateway:
 
     region = "us-east-1"
 
-    def __init__(self, folder=None, keep_folder=False):
+    def __init__(self, folder=None, keep_folder=False, stop_at_exit=True):
         self.folder = folder or tempfile.mkdtemp(prefix="ceph-gw-", dir=os.environ.get("ZARR_TEST_TMP"))
         self._keep_folder = keep_folder
+        self._stop_at_exit = stop_at_exit  # off for the `start` command, whose daemons outlive it
         self.endpoint = None
         self.access_key = None
         self.secret_key = None
@@ -152,12 +151,13 @@ class CephGateway:
     def start(self):
         folder = os.path.abspath(self.folder)
         self.folder = folder
+        if self._stop_at_exit:
+            _stop_on_exit(self)
         for sub in ["run", "log", "mon.a", "osd.0", "rgw"]:
             os.makedirs(os.path.join(folder, sub), exist_ok=True)
-        mon_v2, mon_v1, rgw_port = _free_port(), _free_port(), _free_port()
-        while len({mon_v2, mon_v1, rgw_port}) < 3:
-            mon_v1, rgw_port = _free_port(), _free_port()
-        osd_min = _free_port_block(OSD_PORT_BLOCK, {mon_v2, mon_v1, rgw_port})
+        mon_v2 = _free_port_block(3)
+        mon_v1, rgw_port = mon_v2 + 1, mon_v2 + 2
+        osd_min = _free_port_block(OSD_PORT_BLOCK, set(range(mon_v2, mon_v2 + 3)))
         fsid = self._run(["uuidgen"], env=os.environ).strip()
         self.conf = os.path.join(folder, "ceph.conf")
         with open(self.conf, "w") as f:
@@ -326,6 +326,16 @@ class CephGateway:
         raise RuntimeError(f"{what} did not come up within {START_TIMEOUT_S} s in {self.folder}{logs}")
 
 
+def _stop_on_exit(gateway):
+    """Daemons outlive the process that started them: stop them also when
+    the test is ended by a signal (meson's timeout sends SIGTERM) or exits
+    without reaching its teardown. Stopping twice is harmless."""
+    atexit.register(gateway.stop)
+    if threading.current_thread() is threading.main_thread() and \
+            signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
 def _alive(pid):
     try:
         os.kill(pid, 0)
@@ -361,7 +371,7 @@ def main(argv):
     folder = os.path.abspath(argv[2])
     if argv[1] == "start":
         os.makedirs(folder, exist_ok=True)
-        gateway = CephGateway(folder, keep_folder=True)
+        gateway = CephGateway(folder, keep_folder=True, stop_at_exit=False)
         try:
             gateway.start()
         except BaseException:
@@ -374,7 +384,7 @@ def main(argv):
         print(f"for a shell: export " + " ".join(f"{k}={v}" for k, v in gateway.env().items()))
         print(f"stop with: {argv[0]} stop {folder}")
     else:
-        gateway = CephGateway(folder, keep_folder=True)
+        gateway = CephGateway(folder, keep_folder=True, stop_at_exit=False)
         gateway.stop()
         # The folder was made by `start`: remove the cluster's files too.
         shutil.rmtree(folder, ignore_errors=True)

@@ -5,6 +5,7 @@ and the dataset zarr-python reads is complete; a server that keeps failing
 ends in a clear error after the bounded number of tries; a 403 with an S3
 error body is not retried and its code is in the message."""
 import http.server
+import re
 import os
 import shutil
 import socket
@@ -36,7 +37,11 @@ class FakeS3(http.server.ThreadingHTTPServer):
         self.failures = {}
         self.fail_always = None
         self.expect_token = None
+        self.fail_when = None  # or f(request number, method, path) -> failure or None
         self.requests = []  # (method, path) of every request, in order
+        self.connections = set()  # client (address, port) of every request: one per TCP connection
+        self.uploads = {}
+        self.aborted = []  # keys of aborted multipart uploads  # multipart upload id -> {part number: bytes}
         self.problems = []  # what the handler found wrong with a request (signing headers)
         self.lock = threading.Lock()
 
@@ -55,8 +60,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         server = self.server
         with server.lock:
             server.requests.append((self.command, self.path))
+            server.connections.add(self.client_address)
             number = len(server.requests)
             failure = server.fail_always or server.failures.get(number)
+            if server.fail_when:
+                failure = server.fail_when(number, self.command, self.path)
         auth = self.headers.get("Authorization", "")
         if not auth.startswith(f"AWS4-HMAC-SHA256 Credential={ACCESS_KEY}/") or \
                 self.headers.get("x-amz-content-sha256") != "UNSIGNED-PAYLOAD":
@@ -86,11 +94,36 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.command == "GET" and not key and query.get("list-type") == "2":
             with server.lock:
                 keys = sorted(k for k in server.objects if k.startswith(query.get("prefix", "")))
-            keys = keys[:int(query.get("max-keys", 1000))]
-            contents = "".join(f"<Contents><Key>{escape(k)}</Key></Contents>" for k in keys)
-            return self.answer(200, f"<ListBucketResult><IsTruncated>false</IsTruncated>{contents}"
+            # Pages of at most 3 keys, so listings must follow continuation tokens.
+            start = int(query.get("continuation-token", "0"))
+            page = keys[start:start + min(3, int(query.get("max-keys", 1000)))]
+            truncated = start + len(page) < len(keys)
+            token = f"<NextContinuationToken>{start + len(page)}</NextContinuationToken>" if truncated else ""
+            contents = "".join(f"<Contents><Key>{escape(k)}</Key></Contents>" for k in page)
+            return self.answer(200, f"<ListBucketResult><IsTruncated>{str(truncated).lower()}</IsTruncated>"
+                                    f"{token}{contents}"
                                     "</ListBucketResult>".encode())
         with server.lock:
+            if self.command == "POST" and "uploads" in query:
+                upload_id = f"upload-{len(server.uploads) + 1}"
+                server.uploads[upload_id] = {}
+                return self.answer(200, f"<InitiateMultipartUploadResult><UploadId>{upload_id}</UploadId>"
+                                        "</InitiateMultipartUploadResult>".encode())
+            if self.command == "PUT" and "partNumber" in query:
+                server.uploads[query["uploadId"]][int(query["partNumber"])] = body
+                return self.answer(200, b"", etag=f'"part{query["partNumber"]}"')
+            if self.command == "POST" and "uploadId" in query:
+                parts = server.uploads.pop(query["uploadId"])
+                numbers = [int(n) for n in re.findall(rb"<PartNumber>(\d+)</PartNumber>", body)]
+                etags = re.findall(rb"<ETag>&quot;part(\d+)&quot;</ETag>", body)
+                if numbers != sorted(parts) or [int(e) for e in etags] != numbers:
+                    return self.answer(400, b"<Error><Code>InvalidPart</Code></Error>")
+                server.objects[key] = b"".join(parts[n] for n in numbers)
+                return self.answer(200, b"<CompleteMultipartUploadResult></CompleteMultipartUploadResult>")
+            if self.command == "DELETE" and "uploadId" in query:
+                server.uploads.pop(query["uploadId"], None)
+                server.aborted.append(key)
+                return self.answer(204, b"")
             if self.command == "PUT" and not query:
                 server.objects[key] = body
                 return self.answer(200, b"", etag='"x"')
@@ -155,6 +188,59 @@ class Retries(unittest.TestCase):
         self.assertEqual(self.server.problems, [])
         array = zt.open_array(self.stored_dataset())
         np.testing.assert_array_equal(array[:], zt.expected(frames, 1, 48, 64, "uint8"))
+
+    def test_connections_are_reused(self):
+        self.assertComplete(self.write(frames=8, tile_planes=1, threads=2), 8)
+        # 4 metadata objects, then per row a chunk and a .zarray, over at most
+        # one connection per thread sending (the caller and 2 workers).
+        self.assertGreater(len(self.server.requests), 20)
+        self.assertLessEqual(len(self.server.connections), 3)
+
+    def test_multipart_upload(self):
+        # 1024 x 1024 uint16 frames in v3 shards of 2 chunks of 3 frames: 12 MiB, three 5 MiB parts.
+        result = self.write(zarr_version=3, width=1024, height=1024, dtype="uint16", frames=6, tile_planes=3,
+                            chunks_per_shard_t=2, s3_multipart_threshold=5 << 20)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        parts = [p for m, p in self.server.requests if m == "PUT" and "partNumber=" in p]
+        self.assertEqual(len(parts), 3)
+        self.assertEqual(len(self.server.objects["run.zarr/0/c/0/0/0/0"]), 12 * (1 << 20) + 2 * 16 + 4)
+        got, _ = zt.read_v3(self.stored_dataset(), "0")
+        np.testing.assert_array_equal(got, zt.expected(6, 1, 1024, 1024, "uint16"))
+
+    def test_multipart_upload_aborted_on_failure(self):
+        def fail_second_part(number, method, path):
+            return 403 if method == "PUT" and "partNumber=2&" in path else None
+        self.server.fail_when = fail_second_part
+        result = self.write(zarr_version=3, width=1024, height=1024, dtype="uint16", frames=6, tile_planes=3,
+                            chunks_per_shard_t=2, s3_multipart_threshold=5 << 20)
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("error write_failed:", result.stderr)
+        self.assertIn(f"s3://{BUCKET}/run.zarr/0/c/0/0/0/0: HTTP 403 AccessDenied", result.stderr)
+        self.assertEqual(self.server.aborted, ["run.zarr/0/c/0/0/0/0"])
+        self.assertEqual(self.server.uploads, {})
+        self.assertNotIn("run.zarr/0/c/0/0/0/0", self.server.objects)
+
+    def test_unresolvable_endpoint_is_not_retried(self):
+        env = {**os.environ, "AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY}
+        result = subprocess.run([zt.WRITER, f"--location=s3://{BUCKET}/run.zarr",
+                                 "--s3-endpoint=http://no-such-host.invalid"],
+                                capture_output=True, text=True, timeout=120, env=env)
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn(f"error open_failed: cannot list s3://{BUCKET}/run.zarr: ", result.stderr)
+        self.assertIn("(endpoint http://no-such-host.invalid)", result.stderr)
+        self.assertNotIn("tries in all", result.stderr)
+
+    def test_overwrite_follows_listing_pages(self):
+        self.assertComplete(self.write(frames=8, tile_planes=1), 8)
+        self.server.objects["run.zarr2/keep"] = b"keep"  # a sibling prefix, never touched
+        self.assertEqual(len([k for k in self.server.objects if k.startswith("run.zarr/")]), 12)
+        result = self.write(frames=3, tile_planes=1, overwrite=1)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(sorted(self.server.objects),
+                         ["run.zarr/.zattrs", "run.zarr/.zgroup", "run.zarr/0/.zarray", "run.zarr/0/.zattrs",
+                          "run.zarr/0/0/0/0/0", "run.zarr/0/1/0/0/0", "run.zarr/0/2/0/0/0", "run.zarr2/keep"])
+        del self.server.objects["run.zarr2/keep"]
+        np.testing.assert_array_equal(zt.open_array(self.stored_dataset())[:], zt.expected(3, 1, 48, 64, "uint8"))
 
     def test_transient_failures_are_retried(self):
         # The listing at start fails 3 times (503, 500, 429), then requests
