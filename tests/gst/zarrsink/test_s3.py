@@ -13,8 +13,6 @@ import signal
 import subprocess
 import time
 import unittest
-import urllib.error
-import urllib.request
 import warnings
 
 import numpy as np
@@ -246,22 +244,6 @@ class S3Recording(unittest.TestCase):
         self.assertEqual(GATEWAY.list_keys(BUCKET, "not-zarr/"), ["not-zarr/notes.txt"])
 
 
-def restart_gateway(gateway):
-    """Starts radosgw again after kill_gateway(), on the same port and data."""
-    subprocess.run(["radosgw", "-n", "client.rgw.a"], env={**os.environ, "CEPH_CONF": gateway.conf}, check=True,
-                   stdin=subprocess.DEVNULL, capture_output=True, timeout=120)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(gateway.endpoint + "/", timeout=2).close()
-            return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError("radosgw did not come back")
-
-
 class GatewayKilled(unittest.TestCase):
     def test_gateway_killed_mid_recording(self):
         with CephGateway() as gateway:
@@ -296,7 +278,7 @@ class GatewayKilled(unittest.TestCase):
             self.assertEqual(error[0].domain, "gst-resource-error-quark", error[0].message)
             self.assertIn(f"s3://{BUCKET}/killed.zarr", error[0].message)
 
-            restart_gateway(gateway)
+            gateway.restart_gateway()
             with TempDir() as tmp:
                 keys = download("killed.zarr", tmp, gateway)
                 self.assertIn("0/.zarray", keys)
@@ -442,15 +424,13 @@ class Properties(unittest.TestCase):
                          [str(w.message) for w in caught])
 
 
-def _stop_on_sigterm(*_):
-    # meson's timeout sends SIGTERM: leave through tearDownModule/finally so no Ceph daemon is left behind.
+def _interrupt(*_):
+    # meson's timeout sends SIGTERM. unittest records a SystemExit raised inside
+    # a test as an error and goes on with the next test; KeyboardInterrupt ends
+    # the run, and the harness stops its daemons at exit.
     raise KeyboardInterrupt
 
 
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    try:
-        unittest.main(verbosity=2)
-    finally:
-        if GATEWAY:
-            GATEWAY.stop()
+    signal.signal(signal.SIGTERM, _interrupt)
+    unittest.main(verbosity=2)
