@@ -13,6 +13,11 @@
  * colour component in R, G, B(, A) order. Compression and writing run on the
  * library's worker threads; EOS means the data is on disk.
  *
+ * A location `s3://bucket/path/name.zarr` records into an S3 bucket
+ * (AWS, or `s3-endpoint` for MinIO, Ceph...); credentials come from the
+ * usual AWS environment variables or files, never from a property. See
+ * docs/object-storage.md.
+ *
  * ## Example launch line
  * |[
  * gst-launch-1.0 -e acqsrc camera="simulated: radial sin" exposure-time-us=50000 num-buffers=10 \
@@ -48,6 +53,12 @@ GST_DEBUG_CATEGORY_STATIC(gst_zarr_sink_debug);
 namespace {
 
 constexpr guint64 default_max_bytes_per_chunk = 64ull << 20;
+// S3 refuses multipart parts below 5 MiB (except the last one).
+constexpr guint64 min_s3_multipart_threshold = 5ull << 20;
+constexpr guint64 default_s3_multipart_threshold = 64ull << 20;
+constexpr const char* default_s3_region = "us-east-1";
+
+bool is_s3_location(const std::string& location) { return location.rfind("s3://", 0) == 0; }
 
 // Property values; written only in NULL/READY (GST_PARAM_MUTABLE_READY).
 struct Properties {
@@ -70,6 +81,10 @@ struct Properties {
   guint chunks_per_shard_t = 1;
   bool multiscale = false;
   int downsample_method = int(zarr::DownsampleMethod::mean);
+  // Only used with an s3:// location; credentials never come from properties.
+  std::string s3_endpoint;
+  std::string s3_region = default_s3_region;
+  guint64 s3_multipart_threshold = default_s3_multipart_threshold;
 };
 
 // The recording in progress: exists from the first caps until EOS or PAUSED -> READY.
@@ -85,6 +100,10 @@ struct State {
   Properties props;
   std::unique_ptr<Recording> recording;
   zarr::Stats last_stats;  // of the last recording closed, for the stats property
+  // Opening the dataset failed and the error is on the bus. Upstream may
+  // offer the caps again; a second attempt would only repeat the error (and,
+  // for S3, the network retries), so it is not made until the next start().
+  bool open_failed = false;
 };
 
 }  // namespace
@@ -116,6 +135,9 @@ enum {
   PROP_CHUNKS_PER_SHARD_T,
   PROP_MULTISCALE,
   PROP_DOWNSAMPLE_METHOD,
+  PROP_S3_ENDPOINT,
+  PROP_S3_REGION,
+  PROP_S3_MULTIPART_THRESHOLD,
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
@@ -144,7 +166,7 @@ static void post_progress(GstZarrSink* sink, const zarr::Stats& stats) {
 // or metadata fails the READY->PAUSED change instead of the first frame.
 static gboolean check_properties(GstZarrSink* sink, const Properties& props) {
   if (props.location.empty()) {
-    GST_ELEMENT_ERROR(sink, RESOURCE, NOT_FOUND, ("No location set: set the \"location\" property to a directory for the Zarr dataset."),
+    GST_ELEMENT_ERROR(sink, RESOURCE, NOT_FOUND, ("No location set: set the \"location\" property to a directory, or an s3://bucket/path URL, for the Zarr dataset."),
                       (nullptr));
     return FALSE;
   }
@@ -179,6 +201,19 @@ static gboolean check_properties(GstZarrSink* sink, const Properties& props) {
                         ("metadata: %s", props.metadata.c_str()));
       return FALSE;
     }
+  }
+  // An s3:// location itself is checked by the library when the recording
+  // opens (first caps): that needs the network and the credentials.
+  if (is_s3_location(props.location)) {
+    const std::string& endpoint = props.s3_endpoint;
+    if (!endpoint.empty() && endpoint.rfind("http://", 0) != 0 && endpoint.rfind("https://", 0) != 0) {
+      GST_ELEMENT_ERROR(sink, RESOURCE, SETTINGS,
+                        ("\"s3-endpoint\" must be an http:// or https:// URL (or empty for AWS), not \"%s\".",
+                         endpoint.c_str()),
+                        ("location: %s", props.location.c_str()));
+      return FALSE;
+    }
+    return TRUE;
   }
   std::error_code ec;
   const std::filesystem::path location(props.location);
@@ -226,6 +261,9 @@ static zarr::Settings writer_settings(GstZarrSink* sink, const Properties& props
   settings.chunks_per_shard_t = props.chunks_per_shard_t;
   settings.multiscale = props.multiscale;
   settings.downsample_method = to_zarr_downsample_method(props.downsample_method);
+  settings.s3.endpoint = props.s3_endpoint;
+  settings.s3.region = props.s3_region;
+  settings.s3.multipart_threshold = props.s3_multipart_threshold;
   // A variable framerate (0/1) leaves the time scale unknown: frames count.
   if (GST_VIDEO_INFO_FPS_N(&info) > 0 && GST_VIDEO_INFO_FPS_D(&info) > 0)
     settings.frame_interval_s = double(GST_VIDEO_INFO_FPS_D(&info)) / GST_VIDEO_INFO_FPS_N(&info);
@@ -271,6 +309,7 @@ static GstStateChangeReturn gst_zarr_sink_change_state(GstElement* element, GstS
       std::lock_guard lock(sink->state->mutex);
       props = sink->state->props;
       sink->state->last_stats = {};
+      sink->state->open_failed = false;
     }
     if (!check_properties(sink, props)) return GST_STATE_CHANGE_FAILURE;
   }
@@ -313,9 +352,13 @@ static gboolean gst_zarr_sink_set_caps(GstBaseSink* base, GstCaps* caps) {
       state.recording->failed = true;
       return FALSE;
     }
+    if (state.open_failed) return FALSE;
     props = state.props;
   }
 
+  if (is_s3_location(props.location))  // credentials are the library's business: never logged
+    GST_DEBUG_OBJECT(sink, "S3 endpoint \"%s\", region %s, multipart above %" G_GUINT64_FORMAT " bytes",
+                     props.s3_endpoint.c_str(), props.s3_region.c_str(), props.s3_multipart_threshold);
   auto recording = std::make_unique<Recording>();
   recording->info = info;
   recording->layout = *layout;
@@ -324,6 +367,8 @@ static gboolean gst_zarr_sink_set_caps(GstBaseSink* base, GstCaps* caps) {
         writer_settings(sink, props, *layout, info), [sink](const zarr::Stats& stats) { post_progress(sink, stats); });
   } catch (const zarr::Error& error) {
     post_zarr_error(GST_ELEMENT(sink), error);
+    std::lock_guard lock(state.mutex);
+    state.open_failed = true;
     return FALSE;
   } catch (const std::bad_alloc&) {
     post_out_of_memory(GST_ELEMENT(sink));
@@ -420,6 +465,17 @@ static void gst_zarr_sink_set_property(GObject* object, guint prop_id, const GVa
     case PROP_CHUNKS_PER_SHARD_T: p.chunks_per_shard_t = g_value_get_uint(value); break;
     case PROP_MULTISCALE: p.multiscale = g_value_get_boolean(value); break;
     case PROP_DOWNSAMPLE_METHOD: p.downsample_method = g_value_get_enum(value); break;
+    case PROP_S3_ENDPOINT: {
+      const char* endpoint = g_value_get_string(value);
+      p.s3_endpoint = endpoint ? endpoint : "";
+      break;
+    }
+    case PROP_S3_REGION: {
+      const char* region = g_value_get_string(value);
+      p.s3_region = region && *region ? region : default_s3_region;
+      break;
+    }
+    case PROP_S3_MULTIPART_THRESHOLD: p.s3_multipart_threshold = g_value_get_uint64(value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec); break;
   }
 }
@@ -448,6 +504,9 @@ static void gst_zarr_sink_get_property(GObject* object, guint prop_id, GValue* v
     case PROP_CHUNKS_PER_SHARD_T: g_value_set_uint(value, p.chunks_per_shard_t); break;
     case PROP_MULTISCALE: g_value_set_boolean(value, p.multiscale); break;
     case PROP_DOWNSAMPLE_METHOD: g_value_set_enum(value, p.downsample_method); break;
+    case PROP_S3_ENDPOINT: g_value_set_string(value, p.s3_endpoint.empty() ? nullptr : p.s3_endpoint.c_str()); break;
+    case PROP_S3_REGION: g_value_set_string(value, p.s3_region.c_str()); break;
+    case PROP_S3_MULTIPART_THRESHOLD: g_value_set_uint64(value, p.s3_multipart_threshold); break;
     case PROP_STATS: {
       const auto& recording = sink->state->recording;
       g_value_take_boxed(value, stats_structure(recording ? recording->writer->stats() : sink->state->last_stats));
@@ -481,7 +540,9 @@ static void gst_zarr_sink_class_init(GstZarrSinkClass* klass) {
   const auto flags = GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
   g_object_class_install_property(
       gobject_class, PROP_LOCATION,
-      g_param_spec_string("location", "Location", "Directory of the Zarr dataset to write (required)", nullptr, flags));
+      g_param_spec_string("location", "Location",
+                          "Directory of the Zarr dataset to write, or s3://bucket/path/name.zarr (required)", nullptr,
+                          flags));
   g_object_class_install_property(
       gobject_class, PROP_OVERWRITE,
       g_param_spec_boolean("overwrite", "Overwrite",
@@ -562,6 +623,23 @@ static void gst_zarr_sink_class_init(GstZarrSinkClass* klass) {
       gobject_class, PROP_DOWNSAMPLE_METHOD,
       g_param_spec_enum("downsample-method", "Downsample method", "How each pyramid level is computed from 2x2 blocks",
                         GST_TYPE_ZARR_SINK_DOWNSAMPLE_METHOD, int(zarr::DownsampleMethod::mean), flags));
+  g_object_class_install_property(
+      gobject_class, PROP_S3_ENDPOINT,
+      g_param_spec_string("s3-endpoint", "S3 endpoint",
+                          "URL of the S3 service for an s3:// location, e.g. http://127.0.0.1:7480 (path-style "
+                          "requests); empty = AWS for s3-region. Credentials come from AWS_ACCESS_KEY_ID/"
+                          "AWS_SECRET_ACCESS_KEY or the AWS credentials files, never from a property",
+                          nullptr, flags));
+  g_object_class_install_property(
+      gobject_class, PROP_S3_REGION,
+      g_param_spec_string("s3-region", "S3 region", "Region that requests to an s3:// location are signed for",
+                          default_s3_region, flags));
+  g_object_class_install_property(
+      gobject_class, PROP_S3_MULTIPART_THRESHOLD,
+      g_param_spec_uint64("s3-multipart-threshold", "S3 multipart threshold",
+                          "Objects larger than this many bytes are uploaded to S3 in parts of this size "
+                          "(at least 5 MiB, the S3 minimum part size)",
+                          min_s3_multipart_threshold, G_MAXUINT64, default_s3_multipart_threshold, flags));
   g_object_class_install_property(
       gobject_class, PROP_STATS,
       g_param_spec_boxed("stats", "Statistics",
