@@ -262,7 +262,7 @@ static zarr::Settings writer_settings(GstZarrSink* sink, const Properties& props
   settings.multiscale = props.multiscale;
   settings.downsample_method = to_zarr_downsample_method(props.downsample_method);
   settings.s3.endpoint = props.s3_endpoint;
-  settings.s3.region = props.s3_region;
+  settings.s3.region = props.s3_region.empty() ? default_s3_region : props.s3_region;
   settings.s3.multipart_threshold = props.s3_multipart_threshold;
   // A variable framerate (0/1) leaves the time scale unknown: frames count.
   if (GST_VIDEO_INFO_FPS_N(&info) > 0 && GST_VIDEO_INFO_FPS_D(&info) > 0)
@@ -472,7 +472,7 @@ static void gst_zarr_sink_set_property(GObject* object, guint prop_id, const GVa
     }
     case PROP_S3_REGION: {
       const char* region = g_value_get_string(value);
-      p.s3_region = region && *region ? region : default_s3_region;
+      p.s3_region = region ? region : "";  // read back as set; empty means the default at start
       break;
     }
     case PROP_S3_MULTIPART_THRESHOLD: p.s3_multipart_threshold = g_value_get_uint64(value); break;
@@ -632,7 +632,7 @@ static void gst_zarr_sink_class_init(GstZarrSinkClass* klass) {
                           nullptr, flags));
   g_object_class_install_property(
       gobject_class, PROP_S3_REGION,
-      g_param_spec_string("s3-region", "S3 region", "Region that requests to an s3:// location are signed for",
+      g_param_spec_string("s3-region", "S3 region", "Region that requests to an s3:// location are signed for (empty: us-east-1)",
                           default_s3_region, flags));
   g_object_class_install_property(
       gobject_class, PROP_S3_MULTIPART_THRESHOLD,
