@@ -82,7 +82,8 @@ def benchmarks(build, directory, quick):
         items.append(("zarrsink to S3 (a local Ceph RADOS Gateway)",
                       "zarrsink to the gateway, to the local filesystem, and boto3 uploading the same objects "
                       "with the same parallelism.",
-                      [python, f"{HERE}/s3.py", "--build", build] + (["--quick"] if quick else [])))
+                      [python, f"{HERE}/s3.py", "--build", build, "--dir", directory,
+                       "--frames", "64" if quick else "128", "--rounds", rounds]))
     return items
 
 
