@@ -125,7 +125,7 @@ void validate(const Settings& s) {
     nlohmann::json parsed;
     try {
       parsed = nlohmann::json::parse(s.user_metadata_json);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for a number like 1e400
       reject("user_metadata_json", std::string("is not valid JSON (") + e.what() + ")");
     }
     if (!parsed.is_object()) reject("user_metadata_json", std::string("must be a JSON object, not ") + parsed.type_name());
