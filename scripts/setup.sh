@@ -16,6 +16,8 @@ packages=(
   python3-zarr python3-numcodecs python3-numpy python3-jsonschema
   python3-gi gir1.2-gstreamer-1.0
   procps
+  # memory checks of scripts/test.sh (ASan/UBSan runtimes come with g++)
+  valgrind
   # GenICam cameras
   libaravis-dev aravis-tools libusb-1.0-0-dev  # aravis-0.8.pc requires libusb-1.0.pc
   # S3 object storage: libcurl signs requests (SigV4), libxml2 reads S3's XML answers

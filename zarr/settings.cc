@@ -146,8 +146,13 @@ void validate(const Settings& s) {
   if (!s.user_metadata_json.empty()) {
     nlohmann::json parsed;
     try {
-      parsed = nlohmann::json::parse(s.user_metadata_json);
-    } catch (const nlohmann::json::parse_error& e) {
+      const auto refuse_deep = [](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+        if (depth > max_metadata_depth)
+          reject("user_metadata_json", "is nested more than " + std::to_string(max_metadata_depth) + " levels deep");
+        return true;
+      };
+      parsed = nlohmann::json::parse(s.user_metadata_json, refuse_deep);
+    } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for a number like 1e400
       reject("user_metadata_json", std::string("is not valid JSON (") + e.what() + ")");
     }
     if (!parsed.is_object()) reject("user_metadata_json", std::string("must be a JSON object, not ") + parsed.type_name());

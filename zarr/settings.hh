@@ -99,6 +99,9 @@ inline constexpr std::uint32_t max_channels = 1024;
 inline constexpr unsigned max_rows_in_flight = 64;
 inline constexpr std::uint64_t max_chunks_per_shard = 1u << 16;  // index entries of one shard
 inline constexpr std::uint64_t min_multipart_part = 5ull << 20;  // S3's smallest part (but the last)
+// Nesting of user_metadata_json: the JSON writer recurses per level (a 200 kB
+// "[[[[..." overflowed the stack), and Python's json cannot read deep documents.
+inline constexpr int max_metadata_depth = 256;
 
 // Throws zarr::Error(invalid_setting) naming the first wrong setting.
 void validate(const Settings& settings);

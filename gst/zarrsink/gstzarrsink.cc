@@ -196,7 +196,7 @@ static gboolean check_properties(GstZarrSink* sink, const Properties& props) {
                           ("metadata: %s", props.metadata.c_str()));
         return FALSE;
       }
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for a number like 1e400
       GST_ELEMENT_ERROR(sink, RESOURCE, SETTINGS, ("The \"metadata\" property is not valid JSON: %s", e.what()),
                         ("metadata: %s", props.metadata.c_str()));
       return FALSE;
