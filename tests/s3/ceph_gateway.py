@@ -118,6 +118,12 @@ ms mon client mode = crc
 """
 
 
+
+def without_sanitizers(env):
+    """env without the sanitize test stage's preloaded ASan runtime: Ceph's
+    tools and daemons are not ours, and ASan aborts on their C++ exceptions."""
+    return {k: v for k, v in env.items() if k not in ("LD_PRELOAD", "ASAN_OPTIONS", "UBSAN_OPTIONS")}
+
 class CephGateway:
     """Context manager: starts the cluster on enter, tears it down on exit
     (also when the body raised). Attributes: endpoint, access_key,
@@ -158,7 +164,7 @@ class CephGateway:
         mon_v2 = _free_port_block(3)
         mon_v1, rgw_port = mon_v2 + 1, mon_v2 + 2
         osd_min = _free_port_block(OSD_PORT_BLOCK, set(range(mon_v2, mon_v2 + 3)))
-        fsid = self._run(["uuidgen"], env=os.environ).strip()
+        fsid = self._run(["uuidgen"], env=without_sanitizers(os.environ)).strip()
         self.conf = os.path.join(folder, "ceph.conf")
         with open(self.conf, "w") as f:
             f.write(_config(folder, fsid, mon_v2, mon_v1, rgw_port, osd_min, osd_min + OSD_PORT_BLOCK - 1))
@@ -174,7 +180,7 @@ class CephGateway:
         # A listening port is enough: the ceph CLI costs seconds per call on a busy machine.
         self._wait("the monitor", lambda: _accepts(mon_v1))
 
-        osd_uuid = self._run(["uuidgen"], env=os.environ).strip()
+        osd_uuid = self._run(["uuidgen"], env=without_sanitizers(os.environ)).strip()
         osd_id = self._ceph(["ceph", "osd", "new", osd_uuid]).strip()
         self._ceph(["ceph-osd", "-i", osd_id, "--mkfs", "--osd-uuid", osd_uuid])
         self._ceph(["ceph-osd", "-i", osd_id])
@@ -292,7 +298,7 @@ class CephGateway:
         return pids
 
     def _ceph_env(self):
-        return {**os.environ, "CEPH_CONF": self.conf}
+        return {**without_sanitizers(os.environ), "CEPH_CONF": self.conf}
 
     def _run(self, args, env):
         result = subprocess.run(args, capture_output=True, text=True, env=env, timeout=120, stdin=subprocess.DEVNULL)

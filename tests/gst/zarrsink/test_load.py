@@ -61,7 +61,12 @@ class Load(unittest.TestCase):
             long_rss = record(f"{tmp}/long.zarr", 100_000, extra=options)
             print(f"\npeak RSS: 10,000 frames {short_rss} KiB, 100,000 frames {long_rss} KiB "
                   f"(difference {long_rss - short_rss} KiB, bound {RSS_BOUND_KIB} KiB)")
-            self.assertLessEqual(long_rss - short_rss, RSS_BOUND_KIB)
+            if "libasan" in os.environ.get("LD_PRELOAD", ""):
+                # The sanitize stage: ASan's quarantine of freed memory
+                # (up to 256 MB) is in the peak; the normal stage checks ours.
+                print("peak RSS bound not checked under AddressSanitizer")
+            else:
+                self.assertLessEqual(long_rss - short_rss, RSS_BOUND_KIB)
             array = open_array(f"{tmp}/long.zarr")
             self.assertEqual(array.shape, (100_000, 1, SIDE, SIDE))
             # Spot frames across the whole run, including the last (partial) chunk row.
