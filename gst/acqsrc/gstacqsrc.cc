@@ -11,8 +11,10 @@
  * deterministic), "simulated: uniform random" (noise seeded by `seed`) and
  * "simulated: empty" (zeros, at no cost). A live camera (`is-live`, the
  * default) delivers one frame per frame period, paced by the pipeline
- * clock; frames that downstream does not take in time are dropped,
- * counted in `frames-dropped`, and the next buffer is marked DISCONT.
+ * clock. Like a hardware camera it holds the newest `stream-buffers` frames
+ * (10): a downstream stall shorter than that loses nothing, the frames come
+ * late but in order; frames older than that are dropped, counted in
+ * `frames-dropped`, and the next buffer is marked DISCONT.
  *
  * Buffers carry PTS = n x period, DURATION = one period and
  * OFFSET = n (the frame number). Without a framerate in the caps the
@@ -22,8 +24,8 @@
  * GenICam cameras (GigE Vision, USB3 Vision) are opened through Aravis as
  * "aravis: <device id>" (or "aravis: <IP address>"); gst-device-monitor-1.0
  * Video/Source lists them. Mono8 gives GRAY8, Mono10/12/14/16 GRAY16_LE.
- * `gain`, `offset-x`, `offset-y`, `binning`, `features`, `capture-error` and
- * `stream-buffers` apply to them (simulated cameras ignore these). Their
+ * `gain`, `offset-x`, `offset-y`, `binning`, `features` and `capture-error`
+ * apply to them only (simulated cameras ignore these). Their
  * buffers carry PTS = running time at arrival, OFFSET = the camera's frame
  * id and the camera's timestamp as a GstReferenceTimestampMeta
  * (timestamp/x-camera); lost or skipped incomplete frames are counted in
@@ -615,7 +617,7 @@ static void gst_acq_src_class_init(GstAcqSrcClass* klass) {
           "Frames lost: not taken in time downstream (live cameras), or lost or incomplete in a hardware camera",
           0, G_MAXUINT64, 0, GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
 
-  // Hardware only: the simulated cameras ignore these.
+  // Hardware only (but stream-buffers): the simulated cameras ignore these.
   g_object_class_install_property(gobject_class, PROP_GAIN,
       g_param_spec_double("gain", "Gain (dB)",
           "Analog gain of a hardware camera in dB; -1 leaves the camera's own setting", kKeepCameraGain, 1000.0,
@@ -644,7 +646,8 @@ static void gst_acq_src_class_init(GstAcqSrcClass* klass) {
           GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
   g_object_class_install_property(gobject_class, PROP_STREAM_BUFFERS,
       g_param_spec_uint("stream-buffers", "Stream buffers",
-          "Capture buffers queued in a hardware camera's driver; more absorb longer stalls downstream",
+          "Frames the camera holds for downstream (a hardware camera's capture buffers in the driver; "
+          "a live simulated camera keeps its newest this many); more absorb longer stalls downstream",
           1, 1024, kDefaultStreamBuffers,
           GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
   gst_type_mark_as_plugin_api(GST_TYPE_ACQ_SRC_CAPTURE_ERROR, GstPluginAPIFlags(0));

@@ -1,5 +1,7 @@
 #include "simulated_camera.hh"
 
+#include <algorithm>
+
 namespace acqsrc {
 
 CameraCapabilities SimulatedCamera::capabilities() const {
@@ -23,16 +25,24 @@ std::optional<FrameInfo> SimulatedCamera::wait_for_frame() {
   std::uint64_t frame = next_frame_;
   std::uint64_t dropped = 0;
   if (live_) {
-    if (!clock_->wait_until(format_.frame_time(frame))) return std::nullopt;
-    // Frame slots numbered from running time 0: when we come back later
-    // than the next slot, the frames in between were never taken.
-    const GstClockTime now = clock_->running_time();
+    GstClockTime now = clock_->running_time();
+    // A frame whose slot has begun is already there: no wait.
+    if (!GST_CLOCK_TIME_IS_VALID(now) || now < format_.frame_time(frame)) {
+      if (!clock_->wait_until(format_.frame_time(frame))) return std::nullopt;
+      now = clock_->running_time();
+    }
+    // Frame slots are numbered from running time 0. Coming back late, we
+    // find what a camera with `stream_buffers` capture buffers that
+    // overwrites its oldest (GenICam OldestFirstOverwrite) still holds: the
+    // newest ones, up to the current slot; older ones were lost.
     if (GST_CLOCK_TIME_IS_VALID(now)) {
       const std::uint64_t current = format_.frame_at(now);
-      if (current > frame) {
-        // Slots before the first delivered frame were before acquisition.
-        if (delivered_any_) dropped = current - frame;
-        frame = current;
+      // Slots before the first delivered frame were before acquisition.
+      const std::uint64_t buffers = delivered_any_ ? std::max(1u, settings_.stream_buffers) : 1;
+      const std::uint64_t oldest_held = current + 1 > buffers ? current + 1 - buffers : 0;
+      if (oldest_held > frame) {
+        if (delivered_any_) dropped = oldest_held - frame;
+        frame = oldest_held;
       }
     }
   }

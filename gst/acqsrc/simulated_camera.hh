@@ -1,6 +1,7 @@
 // What the simulated cameras share: any size and format up to Acquire's
 // 8192x8192, a frame counter that fixes the timestamps, and live pacing by
-// the pipeline clock with drops, like a free-running hardware camera.
+// the pipeline clock with drops, like a free-running hardware camera with
+// `stream-buffers` capture buffers.
 #pragma once
 
 #include "camera.hh"

@@ -18,12 +18,20 @@ guint64 frames_dropped(GstHarness* h) {
 }
 
 // A live acqsrc on the harness' GstTestClock, at 10 ms per frame.
-GstHarness* live_harness() {
+GstHarness* live_harness(guint stream_buffers = 10) {
   GstHarness* h = acqsrc_harness("video/x-raw,format=GRAY8,width=16,height=8");
   gst_harness_use_testclock(h);
-  g_object_set(h->element, "exposure-time-us", 10000.0, nullptr);
+  g_object_set(h->element, "exposure-time-us", 10000.0, "stream-buffers", stream_buffers, nullptr);
   gst_harness_play(h);
   return h;
+}
+
+// Moves the test clock to `time` while acqsrc waits: downstream stalled.
+void stall_until(GstHarness* h, GstClockTime time) {
+  GstTestClock* clock = gst_harness_get_testclock(h);
+  gst_test_clock_set_time(clock, time);
+  fail_unless(gst_test_clock_crank(clock));
+  gst_object_unref(clock);
 }
 
 // Waits until acqsrc waits on the test clock and returns the time it waits for.
@@ -102,14 +110,18 @@ GST_END_TEST;
 GST_START_TEST(test_live_paced_by_clock) {
   GstHarness* h = live_harness();
   const GstClockTime base = gst_element_get_base_time(h->element);
-  for (guint64 n = 0; n < 4; ++n) {
+  // Frame 0's slot begins at running time 0: it comes at once.
+  GstBuffer* first = gst_harness_pull(h);
+  check_stamps(first, 0, 0, 10 * GST_MSECOND);
+  gst_buffer_unref(first);
+  for (guint64 n = 1; n < 4; ++n) {
     // Frame n is not delivered before the clock reaches n periods.
     fail_unless_equals_uint64(next_wait(h), base + n * 10 * GST_MSECOND);
     fail_unless(gst_harness_try_pull(h) == nullptr, "frame %" G_GUINT64_FORMAT " came early", n);
     fail_unless(gst_harness_crank_single_clock_wait(h));
     GstBuffer* buffer = gst_harness_pull(h);
     check_stamps(buffer, n, n * 10 * GST_MSECOND, (n + 1) * 10 * GST_MSECOND);
-    if (n > 0) fail_if(GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DISCONT));
+    fail_if(GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DISCONT));
     gst_buffer_unref(buffer);
   }
   fail_unless_equals_uint64(frames_dropped(h), 0);
@@ -128,16 +140,12 @@ GST_START_TEST(test_live_paced_by_clock) {
 GST_END_TEST;
 
 GST_START_TEST(test_live_drops_missed_frames) {
-  GstHarness* h = live_harness();
+  GstHarness* h = live_harness(1);  // one capture buffer: only the newest frame is kept
   const GstClockTime base = gst_element_get_base_time(h->element);
-  fail_unless(gst_harness_crank_single_clock_wait(h));
-  gst_buffer_unref(gst_harness_pull(h));  // frame 0
+  gst_buffer_unref(gst_harness_pull(h));  // frame 0, at once
   // Downstream stalls: the clock runs to 55 ms while frame 1 is pending.
   fail_unless_equals_uint64(next_wait(h), base + 10 * GST_MSECOND);
-  GstTestClock* clock = gst_harness_get_testclock(h);
-  gst_test_clock_set_time(clock, base + 55 * GST_MSECOND);
-  fail_unless(gst_test_clock_crank(clock));
-  gst_object_unref(clock);
+  stall_until(h, base + 55 * GST_MSECOND);
 
   GstBuffer* buffer = gst_harness_pull(h);
   check_stamps(buffer, 5, 50 * GST_MSECOND, 60 * GST_MSECOND);  // frames 1-4 dropped
@@ -153,6 +161,42 @@ GST_START_TEST(test_live_drops_missed_frames) {
   fail_if(GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DISCONT));
   fail_unless_equals_uint64(frames_dropped(h), 4);
   gst_buffer_unref(buffer);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+// The camera holds its newest `stream-buffers` frames: a stall shorter than
+// that loses nothing, a longer one loses the oldest frames only.
+GST_START_TEST(test_live_stream_buffers_absorb_stalls) {
+  GstHarness* h = live_harness(3);
+  const GstClockTime base = gst_element_get_base_time(h->element);
+  gst_buffer_unref(gst_harness_pull(h));  // frame 0, at once
+
+  // Stalled to 35 ms: frames 1, 2 and 3 are all still held.
+  fail_unless_equals_uint64(next_wait(h), base + 10 * GST_MSECOND);
+  stall_until(h, base + 35 * GST_MSECOND);
+  for (guint64 n = 1; n <= 3; ++n) {
+    GstBuffer* buffer = gst_harness_pull(h);
+    check_stamps(buffer, n, n * 10 * GST_MSECOND, (n + 1) * 10 * GST_MSECOND);
+    fail_if(GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DISCONT));
+    gst_buffer_unref(buffer);
+  }
+  fail_unless_equals_uint64(frames_dropped(h), 0);
+
+  // Stalled to 95 ms: slots 4..9 passed, the 3 buffers hold 7, 8 and 9.
+  fail_unless_equals_uint64(next_wait(h), base + 40 * GST_MSECOND);
+  stall_until(h, base + 95 * GST_MSECOND);
+  for (guint64 n = 7; n <= 9; ++n) {
+    GstBuffer* buffer = gst_harness_pull(h);
+    check_stamps(buffer, n, n * 10 * GST_MSECOND, (n + 1) * 10 * GST_MSECOND);
+    fail_unless_equals_int(GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DISCONT), n == 7);
+    gst_buffer_unref(buffer);
+  }
+  fail_unless_equals_uint64(frames_dropped(h), 3);
+
+  // Caught up: frame 10 waits for its slot again.
+  fail_unless_equals_uint64(next_wait(h), base + 100 * GST_MSECOND);
+  fail_unless(gst_harness_try_pull(h) == nullptr);
   gst_harness_teardown(h);
 }
 GST_END_TEST;
@@ -175,6 +219,7 @@ static Suite* acqsrc_timing_suite() {
   tcase_add_test(tc, test_num_buffers_then_eos);
   tcase_add_test(tc, test_live_paced_by_clock);
   tcase_add_test(tc, test_live_drops_missed_frames);
+  tcase_add_test(tc, test_live_stream_buffers_absorb_stalls);
   tcase_add_test(tc, test_stop_while_waiting_for_frame);
   return s;
 }
