@@ -56,7 +56,8 @@ class ArrayWriter {
   // Called from a worker with the number of rows the shape now covers.
   using RowsPublished = std::function<void(std::uint64_t rows)>;
 
-  // Writes the metadata with no frames. Throws zarr::Error.
+  // Writes the metadata with no frames and faults the row buffers in.
+  // Throws zarr::Error.
   ArrayWriter(ArrayLayout layout, unsigned rows_in_flight, WriteContext context, RowsPublished on_published);
   // Waits for the workers still busy with this array's rows.
   ~ArrayWriter();
@@ -100,7 +101,6 @@ class ArrayWriter {
   std::vector<std::unique_ptr<ChunkRow>> rows_;
   std::vector<ChunkRow*> free_rows_;
   std::size_t rows_pending_ = 0;
-  std::atomic<bool> stop_populating_{false};  // the recording ends: no use faulting more in
 
   // What the metadata says; rows become part of the shape strictly in order.
   std::mutex metadata_mutex_;

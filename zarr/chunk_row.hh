@@ -31,7 +31,7 @@ class ChunkRow {
   std::size_t bytes() const { return bytes_; }
 
   // Faults the memory in (see LargeBuffer::populate); safe while filling.
-  void populate(const std::atomic<bool>& stop) const { data_.populate(stop); }
+  void populate() const { data_.populate(); }
 
   // Which t-chunk the buffer holds and how many frames are in it.
   std::uint64_t row = 0;

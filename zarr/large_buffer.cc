@@ -20,12 +20,12 @@ LargeBuffer::LargeBuffer(std::size_t bytes) : size_(bytes) {
   data_ = static_cast<std::byte*>(p);
 }
 
-void LargeBuffer::populate(const std::atomic<bool>& stop) const {
+void LargeBuffer::populate() const {
   // One huge page per call: the kernel holds the process's mmap lock for a
   // call's duration, and a thread that meanwhile allocates (the camera's,
   // the caller's) would wait for all of it.
   constexpr std::size_t step = 2 << 20;
-  for (std::size_t offset = 0; offset < size_ && !stop; offset += step)
+  for (std::size_t offset = 0; offset < size_; offset += step)
     if (::madvise(data_ + offset, std::min(step, size_ - offset), MADV_POPULATE_WRITE) != 0)
       return;  // advice: an old kernel's EINVAL (or ENOMEM, met again when written) ends it
 }

@@ -4,7 +4,6 @@
 
 #pragma once
 
-#include <atomic>
 #include <cstddef>
 
 namespace zarr {
@@ -25,8 +24,7 @@ class LargeBuffer {
   // slow (zeroing, and on VMs the host backing the page; 0.4 GB/s was
   // measured here). Safe while another thread writes to the buffer. Advice
   // only: without MADV_POPULATE_WRITE (Linux < 5.14) nothing happens.
-  // Stops early once `stop` becomes true.
-  void populate(const std::atomic<bool>& stop) const;
+  void populate() const;
 
  private:
   std::byte* data_ = nullptr;
