@@ -59,6 +59,8 @@ sent = len(frame_numbers)
 usage = resource.getrusage(resource.RUSAGE_SELF)
 print(f"soak: {seconds:g} s live, {WIDTH}x{HEIGHT} GRAY8 at {FPS} fps, blosc-lz4")
 print(f"  frames sent by acqsrc   {sent} ({sent / elapsed:.1f} fps over {elapsed:.1f} s)")
+print(f"  first frame             slot {frame_numbers[0] if sent else '-'} (the set-up before it: "
+      f"{frame_numbers[0] / FPS if sent else 0:.2f} s)")
 print(f"  frames in the dataset   {array.shape[0]}")
 print(f"  frames-dropped (acqsrc) {dropped}")
 print(f"  compression ratio       {stats.get_value('compression-ratio'):.2f}, "
