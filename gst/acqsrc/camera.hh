@@ -58,7 +58,7 @@ enum class CaptureErrorPolicy {
 };
 
 // Element properties that are not caps; each backend uses what applies to
-// it. Simulated cameras use exposure_time and seed only.
+// it. Simulated cameras use exposure_time, seed and stream_buffers only.
 struct CameraSettings {
   GstClockTime exposure_time = 0;  // at most one frame period
   std::uint64_t seed = 0;          // for simulated noise
@@ -68,7 +68,7 @@ struct CameraSettings {
   int binning = 1;                 // same factor horizontally and vertically
   std::string features;            // "Feature=value ...", applied last
   CaptureErrorPolicy capture_error = CaptureErrorPolicy::Skip;
-  unsigned stream_buffers = 10;    // capture buffers queued in the driver
+  unsigned stream_buffers = 10;    // frames held for downstream (capture buffers)
 };
 
 // Where a frame goes: `height` rows of `width` pixels, `stride` bytes apart.
