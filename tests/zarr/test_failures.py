@@ -1,34 +1,14 @@
 """How the zarr/ library fails: refusals that remove nothing, full disks,
 read-only filesystems, bad settings, and a crash mid-recording after which
 zarr-python still reads every completed row."""
-import contextlib
 import os
 import shutil
 import signal
-import subprocess
 import unittest
 
 import numpy as np
 
 import zarr_testing as zt
-
-
-@contextlib.contextmanager
-def tmpfs(test, directory, size="1m", read_only=False):
-    """Mounts a tmpfs on `directory` for the block, always unmounted after."""
-    if os.geteuid() != 0:
-        test.skipTest("SKIPPED: needs root to mount a tmpfs (CI runs the tests as root)")
-    os.makedirs(directory, exist_ok=True)
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", directory],
-                             capture_output=True, text=True)
-    if mounted.returncode != 0:
-        test.skipTest(f"SKIPPED: cannot mount a tmpfs here: {mounted.stderr.strip()}")
-    try:
-        if read_only:
-            subprocess.run(["mount", "-o", "remount,ro", directory], check=True)
-        yield directory
-    finally:
-        subprocess.run(["umount", "-l", directory], check=False)
 
 
 class Failures(unittest.TestCase):
@@ -108,13 +88,13 @@ class Failures(unittest.TestCase):
 
     def test_read_only_filesystem(self):
         mount = os.path.join(self.dir, "ro")
-        with tmpfs(self, mount, read_only=True):
+        with zt.mounted(self, mount, "-t", "tmpfs", "-o", "size=1m", "tmpfs", read_only=True):
             location = os.path.join(mount, "sub", "run.zarr")
             self.assertFails(zt.write(location), "open_failed", os.path.join(mount, "sub"), "Read-only file system")
 
     def test_full_disk_reports_no_space_and_keeps_completed_rows(self):
         mount = os.path.join(self.dir, "small")
-        with tmpfs(self, mount, size="1m"):
+        with zt.mounted(self, mount, "-t", "tmpfs", "-o", "size=1m", "tmpfs"):
             location = os.path.join(mount, "run.zarr")
             # 256 KiB per chunk uncompressed: the fourth or so does not fit.
             result = zt.write(location, frames=20, width=512, height=256, tile_planes=2, sync=0)

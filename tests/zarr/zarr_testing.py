@@ -1,9 +1,14 @@
-"""Shared helpers of the zarr/ library's Python tests: run the test-support
-writer and compute, with numpy, the values it must have written."""
+"""Shared helpers of the zarr/ library's Python tests (the zarrsink tests
+use them too): run the test-support writer and compute, with numpy, the
+values it must have written; mount a filesystem for a test; kill a recorder
+mid-recording."""
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import tempfile
+import time
 
 import numpy as np
 import zarr
@@ -214,3 +219,45 @@ def ome_validator(version, schema="image.schema"):
                 main = document
     resolver = jsonschema.RefResolver(base_uri=main["$id"], referrer=main, store=store)
     return jsonschema.Draft202012Validator(main, resolver=resolver)
+
+
+@contextlib.contextmanager
+def mounted(test, directory, *source, read_only=False):
+    """`mount *source directory` for the block (e.g. "-t", "tmpfs", "-o",
+    "size=1m", "tmpfs"; or "--bind", directory), remounted read-only if asked,
+    always unmounted after. Skips the test, visibly, without root or where
+    mounting is refused (CI runs the tests as root)."""
+    if os.geteuid() != 0:
+        test.skipTest(f"SKIPPED: mounting {directory} needs root (CI runs the tests as root)")
+    os.makedirs(directory, exist_ok=True)
+    mounting = subprocess.run(["mount", *source, directory], capture_output=True, text=True)
+    if mounting.returncode != 0:
+        test.skipTest(f"SKIPPED: cannot mount here: {mounting.stderr.strip()}")
+    try:
+        if read_only:
+            options = "remount,ro,bind" if "--bind" in source else "remount,ro"
+            subprocess.run(["mount", "-o", options, directory], check=True)
+        yield directory
+    finally:
+        subprocess.run(["umount", "-l", directory], check=False)
+
+
+def sigkill_when(process, reached, timeout_s=120, poll_s=0.005, then_s=0.0):
+    """Polls reached() while `process` runs; once it returns something true,
+    waits then_s, SIGKILLs the process and reaps it (its pipes read and
+    closed). Returns what reached() returned. Fails if the process ends
+    first or nothing is reached within timeout_s."""
+    try:
+        deadline = time.monotonic() + timeout_s
+        while not (value := reached()):
+            assert process.poll() is None, f"{process.args[0]} ended early: {process.communicate()}"
+            assert time.monotonic() < deadline, f"not reached within {timeout_s} s"
+            time.sleep(poll_s)
+        time.sleep(then_s)
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    return value

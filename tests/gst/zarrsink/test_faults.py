@@ -2,7 +2,6 @@
 with an independent reader (zarr-python for v2, zarrita for v3) and holds
 every frame completed before the fault, and nothing that was there before
 is lost. (SIGINT is in test_interrupt.py, a full disk in test_disk_full.py.)"""
-import contextlib
 import json
 import os
 import shutil
@@ -45,19 +44,12 @@ def kill_mid_recording(location, frames_before_kill, *zarrsink_properties):
         "acqsrc", "is-live=false", f"exposure-time-us={PERIOD_US}", "!", CAPS, "!",
         "zarrsink", f"location={location}", *zarrsink_properties)
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 120
-        while (published := published_frames(location)) < frames_before_kill:
-            assert process.poll() is None, f"gst-launch-1.0 ended early: {process.stderr.read()}"
-            assert time.monotonic() < deadline, f"{frames_before_kill} frames never published"
-            time.sleep(0.005)
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        process.stderr.close()
+
+    def enough_published():
+        frames = published_frames(location)
+        return frames if frames >= frames_before_kill else 0
+
+    published = zt.sigkill_when(process, enough_published)
     return process.returncode, published
 
 
@@ -96,20 +88,6 @@ def as_nobody(command):
     setpriv = shutil.which("setpriv")
     assert setpriv, "setpriv (util-linux) is needed to drop root"
     return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--"] + command
-
-
-@contextlib.contextmanager
-def read_only_bind_mount(test, directory):
-    if os.geteuid() != 0:
-        test.skipTest("SKIPPED: a read-only bind mount needs root (CI runs the tests as root)")
-    mounted = subprocess.run(["mount", "--bind", directory, directory], capture_output=True, text=True)
-    if mounted.returncode != 0:
-        test.skipTest(f"SKIPPED: cannot bind-mount here: {mounted.stderr.strip()}")
-    try:
-        subprocess.run(["mount", "-o", "remount,ro,bind", directory], check=True)
-        yield directory
-    finally:
-        subprocess.run(["umount", "-l", directory], check=False)
 
 
 class Faults(unittest.TestCase):
@@ -175,7 +153,7 @@ class Faults(unittest.TestCase):
     def test_location_on_read_only_bind_mount(self):
         with TempDir() as tmp:
             os.makedirs(f"{tmp}/ro/kept")
-            with read_only_bind_mount(self, f"{tmp}/ro"):
+            with zt.mounted(self, f"{tmp}/ro", "--bind", f"{tmp}/ro", read_only=True):
                 self.expect_refused(f"{tmp}/ro/out.zarr", f"{tmp}/ro/out.zarr")
                 self.expect_refused(f"{tmp}/ro/kept", f"{tmp}/ro/kept", extra="overwrite=true")
             self.assertTrue(os.path.isdir(f"{tmp}/ro/kept"))

@@ -296,23 +296,16 @@ class RecorderKilled(unittest.TestCase):
     def record_then_kill(self, name, options, metadata_key, rows_before_kill=2, frames_per_row=4):
         command = [shutil.which("gst-launch-1.0"), "-q"] + shlex.split(f"{source(live=True)} ! {sink(name, options=options)}")
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        try:
-            deadline = time.monotonic() + 120
-            frames = 0
-            while frames < rows_before_kill * frames_per_row and time.monotonic() < deadline:
-                time.sleep(0.1)
-                self.assertIsNone(process.poll(), process.stdout.read() if process.poll() is not None else "")
-                try:
-                    frames = read_json_object(f"{name}/{metadata_key}")["shape"][0]
-                except GATEWAY.s3_client().exceptions.NoSuchKey:
-                    pass
-            time.sleep(0.3)  # into the next row, with uploads in flight
-            process.send_signal(signal.SIGKILL)
-            process.communicate(timeout=60)
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
+
+        def rows_published():
+            try:
+                frames = read_json_object(f"{name}/{metadata_key}")["shape"][0]
+            except GATEWAY.s3_client().exceptions.NoSuchKey:
+                return 0
+            return frames if frames >= rows_before_kill * frames_per_row else 0
+
+        # then into the next row, with uploads in flight
+        frames = zt.sigkill_when(process, rows_published, poll_s=0.1, then_s=0.3)
         self.assertEqual(process.returncode, -signal.SIGKILL)
         return frames
 
