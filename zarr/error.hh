@@ -14,6 +14,7 @@ enum class ErrorCode {
   write_failed,     // writing, syncing or renaming failed
   no_space,         // ENOSPC / EDQUOT
   invalid_frame,    // a frame does not match the array (size, channels)
+  cancelled,        // Writer::cancel() ended a wait, a sleep or a transfer
 };
 
 class Error : public std::runtime_error {
@@ -24,12 +25,22 @@ class Error : public std::runtime_error {
   ErrorCode code() const { return code_; }
   const std::string& path() const { return path_; }  // empty when no path is involved
   int system_errno() const { return errno_; }          // 0 when not a system error
+  // The setting an invalid_setting error is about, by its public name (the
+  // zarrsink property of the same name): "tile-planes", "location"...
+  const std::string& setting() const { return setting_; }
 
  private:
+  friend Error invalid_setting(const std::string& setting, const std::string& why);
   ErrorCode code_;
   std::string path_;
   int errno_;
+  std::string setting_;
 };
+
+// Error(invalid_setting) about `setting` (its public name, see setting()):
+// "invalid setting \"<setting>\": <why>". `why` may name other settings the
+// same way, quoted.
+Error invalid_setting(const std::string& setting, const std::string& why);
 
 // An Error for a failed system call on `path`: "<action> <path>: <strerror>".
 // ENOSPC and EDQUOT become no_space whatever `code` says.
