@@ -44,7 +44,7 @@ struct ArrayLayout {
 // What every array of a dataset shares.
 struct WriteContext {
   Store& store;
-  const CodecChain& codecs;
+  const CodecChain& codecs;  // what every chunk goes through (stores_as_is(): nothing)
   ThreadPool& pool;
   Failure& failure;
   std::atomic<std::uint64_t>& bytes_written;
