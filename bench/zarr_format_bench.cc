@@ -87,7 +87,7 @@ int run_case(const Options& options) {
   settings.tile_planes = 32;
   settings.zarr_version = which.version;
   if (which.sharded) settings.chunks_per_shard_x = settings.chunks_per_shard_y = 4;
-  if (which.lz4) settings.compression = {zarr::Compressor::blosc_lz4, 1, zarr::Shuffle::byte};
+  if (which.lz4) settings.compression = {"blosc-lz4", 1, zarr::Shuffle::byte};
   settings.multiscale = which.multiscale;
   settings.max_threads = options.threads;
 

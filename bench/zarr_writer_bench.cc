@@ -38,9 +38,9 @@ struct Options {
 };
 
 zarr::Compression compression_of(const std::string& name) {
-  if (name == "none") return {zarr::Compressor::none, 1, zarr::Shuffle::byte};
-  if (name == "lz4") return {zarr::Compressor::blosc_lz4, 1, zarr::Shuffle::byte};
-  if (name == "zstd") return {zarr::Compressor::blosc_zstd, 1, zarr::Shuffle::byte};
+  if (name == "none") return {"none", 1, zarr::Shuffle::byte};
+  if (name == "lz4") return {"blosc-lz4", 1, zarr::Shuffle::byte};
+  if (name == "zstd") return {"blosc-zstd", 1, zarr::Shuffle::byte};
   throw std::invalid_argument("unknown case " + name + " (none, lz4, zstd)");
 }
 

@@ -10,6 +10,8 @@ packages=(
   meson ninja-build pkg-config g++ libglib2.0-dev
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   libblosc-dev nlohmann-json3-dev libgtest-dev
+  # codecs zstd and gzip (libzstd, zlib)
+  libzstd-dev zlib1g-dev
   # run
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-base-apps
   # independent readers used by the tests and benchmarks

@@ -49,8 +49,8 @@ ArrayWriter::ArrayWriter(ArrayLayout layout, unsigned rows_in_flight, WriteConte
   metadata_.chunks = {layout_.chunk.planes, 1, layout_.chunk.height, layout_.chunk.width};
   metadata_.chunks_per_shard = {layout_.chunks_per_shard_t, 1, layout_.chunks_per_shard_y, layout_.chunks_per_shard_x};
   metadata_.data_type = layout_.data_type;
-  metadata_.compressor = context_.codec ? context_.codec->v2_metadata() : nlohmann::json(nullptr);
-  metadata_.compressor_v3 = context_.codec ? context_.codec->v3_metadata() : nlohmann::json(nullptr);
+  metadata_.compressor = layout_.zarr_version == 2 ? context_.codecs.v2_compressor() : nlohmann::json(nullptr);
+  metadata_.codecs = context_.codecs.v3_codecs();
   metadata_.attributes = layout_.attributes;
   publish_shape_locked(0);
 
@@ -158,11 +158,11 @@ void ArrayWriter::write_chunk(RowJob& job, std::size_t index) {
                               ? chunk_key_v3(layout_.path, job.row->row, position.c, position.y, position.x)
                               : chunk_key_v2(layout_.path, job.row->row, position.c, position.y, position.x);
   const std::span<const std::byte> raw = job.row->chunk(index, job.inner_planes_stored);
-  if (context_.codec) {
+  if (!context_.codecs.stores_as_is()) {
     // One scratch buffer per worker thread, reused for every chunk.
     thread_local LargeBuffer encoded;
-    reserve(encoded, context_.codec->max_encoded_size(raw.size()));
-    const std::size_t n = context_.codec->encode(raw, {encoded.data(), encoded.size()});
+    reserve(encoded, context_.codecs.max_encoded_size(raw.size()));
+    const std::size_t n = context_.codecs.encode(raw, {encoded.data(), encoded.size()});
     context_.store.put(key, {encoded.data(), n});
     context_.bytes_written += n;
   } else {
@@ -182,7 +182,7 @@ void ArrayWriter::write_shard(RowJob& job, std::size_t index) {
   const std::size_t inner_bytes = std::size_t(job.inner_planes_stored) * plane_bytes;
 
   thread_local LargeBuffer encoded;
-  if (context_.codec) reserve(encoded, std::size_t(per_t) * per_y * per_x * context_.codec->max_encoded_size(inner_bytes));
+  if (!context_.codecs.stores_as_is()) reserve(encoded, std::size_t(per_t) * per_y * per_x * context_.codecs.max_encoded_size(inner_bytes));
   std::size_t encoded_used = 0;
 
   ShardIndex shard_index(std::size_t(per_t) * per_y * per_x);
@@ -202,9 +202,9 @@ void ArrayWriter::write_shard(RowJob& job, std::size_t index) {
                                                             inner_bytes);
         if (all_zero(raw)) continue;  // reads as the fill value 0
         std::span<const std::byte> stored = raw;
-        if (context_.codec) {
-          std::span<std::byte> out{encoded.data() + encoded_used, context_.codec->max_encoded_size(inner_bytes)};
-          stored = out.first(context_.codec->encode(raw, out));
+        if (!context_.codecs.stores_as_is()) {
+          std::span<std::byte> out{encoded.data() + encoded_used, context_.codecs.max_encoded_size(inner_bytes)};
+          stored = out.first(context_.codecs.encode(raw, out));
           encoded_used += stored.size();
         }
         shard_index.set((std::size_t(t) * per_y + y) * per_x + x, offset, stored.size());

@@ -21,7 +21,7 @@
 
 #include "zarr/chunk_grid.hh"
 #include "zarr/chunk_row.hh"
-#include "zarr/codec.hh"
+#include "zarr/codec_chain.hh"
 #include "zarr/failure.hh"
 #include "zarr/metadata.hh"
 #include "zarr/store.hh"
@@ -44,7 +44,7 @@ struct ArrayLayout {
 // What every array of a dataset shares.
 struct WriteContext {
   Store& store;
-  const Codec* codec;  // nullptr: stored as is
+  const CodecChain& codecs;  // what every chunk goes through (stores_as_is(): nothing)
   ThreadPool& pool;
   Failure& failure;
   std::atomic<std::uint64_t>& bytes_written;

@@ -30,8 +30,7 @@ BloscCodec::BloscCodec(std::string cname, int clevel, Shuffle shuffle, std::size
   std::free(complib);
   std::free(version);
   if (code < 0)
-    throw Error(ErrorCode::invalid_setting,
-                "invalid setting compression.compressor: this libblosc has no " + cname_ + " support");
+    throw invalid_setting("compressor", "this libblosc has no " + cname_ + " support");
 }
 
 std::size_t BloscCodec::max_encoded_size(std::size_t input_bytes) const {
@@ -48,10 +47,16 @@ std::size_t BloscCodec::encode(std::span<const std::byte> in, std::span<std::byt
   return std::size_t(n);
 }
 
-void BloscCodec::decode(std::span<const std::byte> in, std::span<std::byte> out) const {
+std::size_t BloscCodec::decoded_size(std::span<const std::byte> in) const {
   std::size_t nbytes = 0, cbytes = 0, blocksize = 0;
   if (in.size() >= BLOSC_MIN_HEADER_LENGTH) blosc_cbuffer_sizes(in.data(), &nbytes, &cbytes, &blocksize);
-  if (cbytes != in.size() || nbytes != out.size())
+  if (in.size() < BLOSC_MIN_HEADER_LENGTH || cbytes != in.size())
+    throw Error(ErrorCode::invalid_frame, "a chunk of " + std::to_string(in.size()) + " bytes is not a blosc buffer");
+  return nbytes;
+}
+
+void BloscCodec::decode(std::span<const std::byte> in, std::span<std::byte> out) const {
+  if (decoded_size(in) != out.size())
     throw Error(ErrorCode::invalid_frame, "blosc chunk of " + std::to_string(in.size()) +
                                               " bytes does not decode to " + std::to_string(out.size()) + " bytes");
   const int n = blosc_decompress_ctx(in.data(), out.data(), out.size(), 1);

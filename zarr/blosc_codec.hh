@@ -2,7 +2,10 @@
 // which unlike the global API may run on many threads at once.
 #pragma once
 
+#include <string>
+
 #include "zarr/codec.hh"
+#include "zarr/settings.hh"
 
 namespace zarr {
 
@@ -13,6 +16,7 @@ class BloscCodec final : public Codec {
 
   std::size_t max_encoded_size(std::size_t input_bytes) const override;
   std::size_t encode(std::span<const std::byte> in, std::span<std::byte> out) const override;
+  std::size_t decoded_size(std::span<const std::byte> in) const override;
   void decode(std::span<const std::byte> in, std::span<std::byte> out) const override;
   nlohmann::json v2_metadata() const override;
   nlohmann::json v3_metadata() const override;

@@ -1,13 +1,10 @@
-// A bytes-to-bytes codec applied to each chunk (compressors). Adding one is a
-// new class here plus a case in make_codec(); nothing else changes.
+// A bytes-to-bytes codec of the chunk codec chain (a compressor). Adding one
+// is a new class in its own file plus an entry in zarr/codec_registry.cc.
 #pragma once
 
 #include <cstddef>
-#include <memory>
 #include <nlohmann/json.hpp>
 #include <span>
-
-#include "zarr/settings.hh"
 
 namespace zarr {
 
@@ -20,16 +17,17 @@ class Codec {
   // Encodes into `out` (at least max_encoded_size bytes); returns the bytes
   // used. Safe to call from several threads at once. Throws zarr::Error.
   virtual std::size_t encode(std::span<const std::byte> in, std::span<std::byte> out) const = 0;
+  // The size `in` decodes to, as its own header or trailer says: a chain
+  // needs it to size the buffers between two codecs. Throws zarr::Error when
+  // `in` is not this codec's output.
+  virtual std::size_t decoded_size(std::span<const std::byte> in) const = 0;
   // Decodes exactly out.size() bytes. Throws zarr::Error.
   virtual void decode(std::span<const std::byte> in, std::span<std::byte> out) const = 0;
 
-  // The `compressor` object of a Zarr v2 .zarray.
+  // The `compressor` object of a Zarr v2 .zarray (numcodecs' configuration).
   virtual nlohmann::json v2_metadata() const = 0;
   // The codec object of a Zarr v3 codecs list.
   virtual nlohmann::json v3_metadata() const = 0;
 };
-
-// nullptr for Compressor::none: chunks are stored as they are.
-std::unique_ptr<Codec> make_codec(const Compression& compression, DataType data_type);
 
 }  // namespace zarr

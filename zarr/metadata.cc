@@ -39,15 +39,6 @@ json group_v3(const json& attributes) {
 
 namespace {
 
-json bytes_codec() { return {{"name", "bytes"}, {"configuration", {{"endian", "little"}}}}; }
-
-// The chain each chunk goes through: bytes, then the compressor if any.
-json chunk_codecs(const ArrayMetadata& array) {
-  json codecs = json::array({bytes_codec()});
-  if (!array.compressor_v3.is_null()) codecs.push_back(array.compressor_v3);
-  return codecs;
-}
-
 bool is_sharded(const ArrayMetadata& array) {
   for (std::uint64_t count : array.chunks_per_shard)
     if (count != 1) return true;
@@ -57,7 +48,7 @@ bool is_sharded(const ArrayMetadata& array) {
 }  // namespace
 
 json array_v3(const ArrayMetadata& array) {
-  json codecs = chunk_codecs(array);
+  json codecs = array.codecs;
   std::array<std::uint64_t, 4> grid_shape = array.chunks;
   if (is_sharded(array)) {
     for (std::size_t d = 0; d < grid_shape.size(); ++d) grid_shape[d] *= array.chunks_per_shard[d];
@@ -66,7 +57,7 @@ json array_v3(const ArrayMetadata& array) {
         {"configuration",
          {{"chunk_shape", array.chunks},
           {"codecs", codecs},
-          {"index_codecs", json::array({bytes_codec(), {{"name", "crc32c"}}})},
+          {"index_codecs", json::array({bytes_codec_metadata(), {{"name", "crc32c"}}})},
           {"index_location", "end"}}}};
     codecs = json::array({sharding});
   }

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "zarr/codec_chain.hh"
 #include "zarr/settings.hh"
 
 namespace zarr {
@@ -17,9 +18,10 @@ struct ArrayMetadata {
   std::array<std::uint64_t, 4> shape{};
   std::array<std::uint64_t, 4> chunks{};  // with sharding: the inner chunk
   DataType data_type = DataType::uint8;
-  nlohmann::json compressor;  // null, or the codec's v2 object
+  // What the dataset's CodecChain says (zarr/codec_chain.hh).
+  nlohmann::json compressor;  // v2: null, or the one compressor's object
   // v3 only.
-  nlohmann::json compressor_v3;  // null, or the codec's v3 codec object
+  nlohmann::json codecs = CodecChain().v3_codecs();  // the chunk codecs, `bytes` first
   std::array<std::uint64_t, 4> chunks_per_shard{1, 1, 1, 1};  // all 1: no sharding codec
   nlohmann::json attributes = nlohmann::json::object();  // user metadata
 };

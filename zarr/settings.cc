@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "zarr/chunk_grid.hh"
+#include "zarr/codec_registry.hh"
 #include "zarr/error.hh"
 #include "zarr/s3_location.hh"
 
@@ -33,18 +34,6 @@ const char* to_string(DataType type) {
     case DataType::uint16: return "uint16";
     case DataType::int16: return "int16";
     case DataType::float32: return "float32";
-  }
-  return "unknown";
-}
-
-const char* to_string(Compressor compressor) {
-  switch (compressor) {
-    case Compressor::none: return "none";
-    case Compressor::blosc_lz4: return "lz4";
-    case Compressor::blosc_lz4hc: return "lz4hc";
-    case Compressor::blosc_blosclz: return "blosclz";
-    case Compressor::blosc_zstd: return "zstd";
-    case Compressor::blosc_zlib: return "zlib";
   }
   return "unknown";
 }
@@ -123,22 +112,7 @@ void validate(const Settings& s) {
            "gives chunks of " + std::to_string(chunk_bytes) + " bytes, more than the limit of " +
                std::to_string(BLOSC_MAX_BUFFERSIZE) + " bytes");
 
-  switch (s.compression.compressor) {
-    case Compressor::none:
-    case Compressor::blosc_lz4:
-    case Compressor::blosc_lz4hc:
-    case Compressor::blosc_blosclz:
-    case Compressor::blosc_zstd:
-    case Compressor::blosc_zlib:
-      break;
-    default:
-      reject("compression.compressor", "unknown compressor");
-  }
-  if (s.compression.clevel < 0 || s.compression.clevel > 9)
-    reject("compression.clevel", std::to_string(s.compression.clevel) + " is not within 0..9");
-  if (s.compression.shuffle != Shuffle::none && s.compression.shuffle != Shuffle::byte &&
-      s.compression.shuffle != Shuffle::bit)
-    reject("compression.shuffle", "unknown shuffle");
+  check_compression(s.compression);
 
   check_pixel_size("pixel_size_x_um", s.pixel_size_x_um);
   check_pixel_size("pixel_size_y_um", s.pixel_size_y_um);

@@ -13,16 +13,17 @@ enum class DataType { uint8, int8, uint16, int16, float32 };
 
 std::size_t sample_size(DataType type);
 
-enum class Compressor { none, blosc_lz4, blosc_lz4hc, blosc_blosclz, blosc_zstd, blosc_zlib };
 enum class Shuffle { none, byte, bit };
 
 // How each pyramid level is computed from the one above it (2x2 blocks).
 enum class DownsampleMethod { mean, decimate, min, max };
 
+// The codec names, their levels and where shuffle applies are listed once,
+// in zarr/codec_registry.cc.
 struct Compression {
-  Compressor compressor = Compressor::none;
-  int clevel = 1;  // 0..9
-  Shuffle shuffle = Shuffle::byte;
+  std::string compressor = "none";  // a codec_registry() name: "blosc-lz4", "zstd", ...
+  int clevel = 1;                   // within the codec's own range (zstd 1..22, others 0..9)
+  Shuffle shuffle = Shuffle::byte;  // blosc only; ignored by the other codecs
 };
 
 // Where and how to reach an S3 object store (a location "s3://bucket/path").
@@ -107,7 +108,6 @@ inline constexpr int max_metadata_depth = 256;
 void validate(const Settings& settings);
 
 const char* to_string(DataType type);
-const char* to_string(Compressor compressor);
 const char* to_string(Shuffle shuffle);
 const char* to_string(DownsampleMethod method);
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "zarr/array_writer.hh"
-#include "zarr/codec.hh"
+#include "zarr/codec_registry.hh"
 #include "zarr/downsampler.hh"
 #include "zarr/error.hh"
 #include "zarr/failure.hh"
@@ -60,7 +60,7 @@ class Writer::Impl {
   const RowWrittenCallback on_row_written_;
   const std::size_t sample_size_;
   const std::vector<Level> levels_;
-  const std::unique_ptr<Codec> codec_;
+  const CodecChain codecs_;
   std::unique_ptr<Store> store_;
 
   // Caller thread only.
@@ -84,7 +84,7 @@ Writer::Impl::Impl(const Settings& settings, RowWrittenCallback on_row_written)
       on_row_written_(std::move(on_row_written)),
       sample_size_(sample_size(settings.data_type)),
       levels_(pyramid_levels(settings)),
-      codec_(make_codec(settings.compression, settings.data_type)),
+      codecs_(make_codec_chain(settings.compression, settings.data_type)),
       store_(make_store(settings)),
       rows_published_(levels_.size(), 0),
       pool_(settings.max_threads) {
@@ -96,7 +96,7 @@ Writer::Impl::Impl(const Settings& settings, RowWrittenCallback on_row_written)
   if (settings.zarr_version == 2)
     store_->put(std::string(array_path) + "/.zattrs", as_bytes(to_text(user_attributes)));
 
-  const WriteContext context{*store_, codec_.get(), pool_, failure_, bytes_written_, chunks_written_};
+  const WriteContext context{*store_, codecs_, pool_, failure_, bytes_written_, chunks_written_};
   for (std::size_t k = 0; k < levels_.size(); ++k) {
     ArrayLayout layout;
     layout.path = level_path(k);

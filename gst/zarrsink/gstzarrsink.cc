@@ -68,7 +68,7 @@ struct Properties {
   guint tile_height = 0;
   guint tile_planes = 0;
   guint64 max_bytes_per_chunk = default_max_bytes_per_chunk;
-  int compressor = int(zarr::Compressor::none);
+  int compressor = compressor_enum_value("none");
   int clevel = 1;
   int shuffle = int(zarr::Shuffle::byte);
   double pixel_size_x = 1.0;
@@ -568,7 +568,7 @@ static void gst_zarr_sink_class_init(GstZarrSinkClass* klass) {
   g_object_class_install_property(
       gobject_class, PROP_COMPRESSOR,
       g_param_spec_enum("compressor", "Compressor", "Chunk compression", GST_TYPE_ZARR_SINK_COMPRESSOR,
-                        int(zarr::Compressor::none), flags));
+                        compressor_enum_value("none"), flags));
   g_object_class_install_property(
       gobject_class, PROP_CLEVEL,
       g_param_spec_int("clevel", "Compression level", "Blosc compression level", 0, 9, 1, flags));

@@ -3,6 +3,9 @@
 
 #include <glib-object.h>
 
+#include <string>
+#include <string_view>
+
 #include "zarr/settings.hh"
 
 G_BEGIN_DECLS
@@ -18,8 +21,16 @@ GType gst_zarr_sink_downsample_method_get_type(void);
 
 G_END_DECLS
 
-// The enum values are zarr::Compressor / zarr::Shuffle cast to int, so the
-// conversion is a cast; these keep it in one place.
-inline zarr::Compressor to_zarr_compressor(int value) { return static_cast<zarr::Compressor>(value); }
+// A GstZarrSinkCompressor value is the codec's index in
+// zarr::codec_registry() (its nick is the codec's name), so a codec added
+// there appears here with nothing else to edit.
+// The codec name of an enum value; "" (which zarr::validate refuses, naming
+// "compressor") for a value outside the registry.
+std::string to_zarr_compressor(int value);
+// The enum value of a codec name; -1 when no codec has that name.
+int compressor_enum_value(std::string_view name);
+
+// The shuffle and downsample-method values are zarr's enums cast to int, so
+// the conversion is a cast; these keep it in one place.
 inline zarr::Shuffle to_zarr_shuffle(int value) { return static_cast<zarr::Shuffle>(value); }
 inline zarr::DownsampleMethod to_zarr_downsample_method(int value) { return static_cast<zarr::DownsampleMethod>(value); }

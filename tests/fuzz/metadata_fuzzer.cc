@@ -43,7 +43,7 @@ zarr::Settings settings_for(const std::string& metadata, int zarr_version) {
   settings.tile_width = 512;
   settings.tile_height = 512;
   settings.tile_planes = 16;
-  settings.compression.compressor = zarr::Compressor::blosc_zstd;
+  settings.compression.compressor = "blosc-zstd";
   settings.zarr_version = zarr_version;
   settings.multiscale = true;
   settings.frame_interval_s = 0.04;

@@ -56,8 +56,9 @@ TEST(MetadataV3, ArrayWithBlosc) {
   array.shape = {7, 1, 30, 40};
   array.chunks = {4, 1, 16, 16};
   array.data_type = DataType::uint16;
-  array.compressor_v3 = json::parse(
-      R"({"name":"blosc","configuration":{"cname":"lz4","clevel":1,"shuffle":"shuffle","typesize":2,"blocksize":0}})");
+  array.codecs = json::parse(
+      R"([{"name":"bytes","configuration":{"endian":"little"}},
+          {"name":"blosc","configuration":{"cname":"lz4","clevel":1,"shuffle":"shuffle","typesize":2,"blocksize":0}}])");
   array.attributes = {{"operator", "me"}};
   EXPECT_EQ(json::parse(to_text(array_v3(array))), json::parse(R"({
     "zarr_format": 3, "node_type": "array", "shape": [7, 1, 30, 40], "data_type": "uint16",

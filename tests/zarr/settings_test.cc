@@ -40,10 +40,10 @@ TEST(Validate, NamesTheWrongSetting) {
   expect_rejected(s, "height");
   s = valid(), s.channels = 0;
   expect_rejected(s, "channels");
-  s = valid(), s.compression.clevel = 10;
-  expect_rejected(s, "compression.clevel");
-  s = valid(), s.compression.clevel = -1;
-  expect_rejected(s, "compression.clevel");
+  s = valid(), s.compression = {"blosc-lz4", 10, Shuffle::byte};
+  expect_rejected(s, "\"clevel\"");
+  s = valid(), s.compression = {"blosc-lz4", -1, Shuffle::byte};
+  expect_rejected(s, "\"clevel\"");
   s = valid(), s.tile_planes = 0, s.max_bytes_per_chunk = 0;
   expect_rejected(s, "max_bytes_per_chunk");
   s = valid(), s.pixel_size_x_um = 0;
@@ -52,8 +52,8 @@ TEST(Validate, NamesTheWrongSetting) {
   expect_rejected(s, "pixel_size_y_um");
   s = valid(), s.rows_in_flight = 0;
   expect_rejected(s, "rows_in_flight");
-  s = valid(), s.compression.compressor = static_cast<Compressor>(99);
-  expect_rejected(s, "compression.compressor");
+  s = valid(), s.compression.compressor = "snappy";
+  expect_rejected(s, "\"compressor\"");
 }
 
 TEST(Validate, ChunksBeyondTheCodecLimitAreRefused) {

@@ -76,7 +76,7 @@ class Failures(unittest.TestCase):
             (dict(width=0), "width"),
             (dict(height=70000), "height"),
             (dict(channels=0), "channels"),
-            (dict(compressor="lz4", clevel=12), "clevel"),
+            (dict(compressor="blosc-lz4", clevel=12), "clevel"),
             (dict(tile_planes=0, max_bytes_per_chunk=0), "max_bytes_per_chunk"),
             (dict(metadata="[1, 2]"), "must be a JSON object"),
             (dict(metadata="{\"a\": }"), "parse error"),
@@ -106,7 +106,7 @@ class Failures(unittest.TestCase):
     def test_crash_keeps_every_completed_row(self):
         location = os.path.join(self.dir, "crash.zarr")
         result = zt.write(location, frames=40, width=96, height=64, tile_width=32, tile_height=32, tile_planes=3,
-                          compressor="lz4", kill_after_rows=4)
+                          compressor="blosc-lz4", kill_after_rows=4)
         self.assertEqual(result.returncode, -signal.SIGKILL, result.stderr)
         array = zt.open_array(location)
         self.assertGreaterEqual(array.shape[0], 12)

@@ -32,7 +32,7 @@ class Interop(unittest.TestCase):
 
     def test_full_hd_with_256_tiles_has_ragged_edges(self):
         location, array = self.roundtrip(3, 1920, 1080, tile_width=256, tile_height=256, tile_planes=2,
-                                         compressor="lz4")
+                                         compressor="blosc-lz4")
         self.assertEqual(array.chunks, (2, 1, 256, 256))
         # 8 x 5 tiles per plane, 2 t-chunks; the last t-chunk is padded.
         self.assertEqual(len(zt.chunk_files(location)), 2 * 8 * 5)
@@ -48,20 +48,20 @@ class Interop(unittest.TestCase):
         for dtype in ["uint16", "int16", "float32", "int8"]:
             with self.subTest(dtype=dtype):
                 location, _ = self.roundtrip(5, 33, 17, channels=2, dtype=dtype, tile_width=16, tile_height=8,
-                                             tile_planes=2, compressor="zstd", shuffle="byte", overwrite=1)
+                                             tile_planes=2, compressor="blosc-zstd", shuffle="byte", overwrite=1)
                 with open(os.path.join(location, "0", ".zarray")) as f:
                     written = json.load(f)["dtype"]
                 self.assertEqual(written, {"uint16": "<u2", "int16": "<i2", "float32": "<f4", "int8": "|i1"}[dtype])
 
     def test_every_compressor_and_shuffle(self):
-        for compressor in ["none", "lz4", "lz4hc", "blosclz", "zstd", "zlib"]:
+        for compressor in ["none", "blosc-lz4", "blosc-lz4hc", "blosc-blosclz", "blosc-zstd", "blosc-zlib"]:
             for shuffle in ["none", "byte", "bit"]:
                 with self.subTest(compressor=compressor, shuffle=shuffle):
                     self.roundtrip(3, 50, 20, dtype="uint16", tile_width=32, tile_height=16, tile_planes=2,
                                    compressor=compressor, shuffle=shuffle, clevel=5, overwrite=1)
 
     def test_one_by_one_frames(self):
-        _, array = self.roundtrip(10, 1, 1, tile_planes=4, compressor="lz4")
+        _, array = self.roundtrip(10, 1, 1, tile_planes=4, compressor="blosc-lz4")
         self.assertEqual(array.chunks, (4, 1, 1, 1))
 
     def test_strided_source(self):
@@ -69,13 +69,13 @@ class Interop(unittest.TestCase):
 
     def test_interleaved_three_channel_source(self):
         self.roundtrip(4, 21, 11, channels=3, interleaved=1, tile_width=8, tile_height=8, tile_planes=3,
-                       compressor="lz4")
+                       compressor="blosc-lz4")
 
     def test_big_endian_source_is_stored_little_endian(self):
         self.roundtrip(3, 12, 7, dtype="float32", big_endian=1, tile_planes=2)
 
     def test_short_recording_shrinks_the_t_chunk(self):
-        location, array = self.roundtrip(10, 64, 32, tile_planes=64, compressor="lz4")
+        location, array = self.roundtrip(10, 64, 32, tile_planes=64, compressor="blosc-lz4")
         self.assertEqual(array.chunks, (10, 1, 32, 64))
         self.assertEqual(zt.chunk_files(location), ["0/0/0/0"])
 
@@ -86,7 +86,7 @@ class Interop(unittest.TestCase):
 
     def test_metadata_documents_and_unicode_user_metadata(self):
         user = {"operator": "J\u00f6rg \u6e2c\u5b9a", "exposure_ms": 12.5}
-        location, array = self.roundtrip(2, 8, 6, compressor="zstd", clevel=3, shuffle="bit",
+        location, array = self.roundtrip(2, 8, 6, compressor="blosc-zstd", clevel=3, shuffle="bit",
                                          metadata=json.dumps(user, ensure_ascii=False))
         for name in [".zgroup", ".zattrs", "0/.zarray", "0/.zattrs"]:
             with open(os.path.join(location, name), "rb") as f:

@@ -32,7 +32,7 @@ class MultiscaleV2(unittest.TestCase):
             for dtype in ["uint8", "int8", "uint16", "int16", "float32"]:
                 with self.subTest(method=method, dtype=dtype):
                     location = self.write(frames=frames, width=width, height=height, dtype=dtype, tile_width=10,
-                                          tile_height=8, tile_planes=2, compressor="lz4",
+                                          tile_height=8, tile_planes=2, compressor="blosc-lz4",
                                           downsample_method=method)
                     group = zarr.open_group(location, mode="r")
                     level0 = group["0"][:]

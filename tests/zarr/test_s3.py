@@ -76,7 +76,7 @@ class S3(unittest.TestCase):
         frames, channels, height, width = 5, 2, 40, 70
         self.assertWrote(self.write(prefix, frames=frames, channels=channels, height=height, width=width,
                                     dtype="uint16", tile_width=32, tile_height=16, tile_planes=2,
-                                    compressor="lz4", clevel=5, multiscale=1))
+                                    compressor="blosc-lz4", clevel=5, multiscale=1))
         local = self.download(prefix)
         group = zt.zarr.open_group(local, mode="r")
         want = np.array(np.broadcast_to(zt.expected(frames, channels, height, width, "uint16"),
@@ -93,7 +93,7 @@ class S3(unittest.TestCase):
         self.assertWrote(self.write(prefix, zarr_version=3, frames=frames, height=height, width=width,
                                     dtype="int16", tile_width=16, tile_height=16, tile_planes=2,
                                     chunks_per_shard_t=2, chunks_per_shard_y=2, chunks_per_shard_x=2,
-                                    compressor="zstd", multiscale=1))
+                                    compressor="blosc-zstd", multiscale=1))
         local = self.download(prefix)
         want = np.array(np.broadcast_to(zt.expected(frames, 1, height, width, "int16"), (frames, 1, height, width)))
         for k, level in enumerate(zt.pyramid(want, 3, "mean")):

@@ -46,7 +46,7 @@ class V3(unittest.TestCase):
         return location, meta
 
     def test_unsharded_every_compressor(self):
-        for compressor in ["none", "lz4", "lz4hc", "blosclz", "zstd", "zlib"]:
+        for compressor in ["none", "blosc-lz4", "blosc-lz4hc", "blosc-blosclz", "blosc-zstd", "blosc-zlib"]:
             for shuffle in ["none", "byte", "bit"]:
                 with self.subTest(compressor=compressor, shuffle=shuffle):
                     location, meta = self.roundtrip(3, 50, 20, dtype="uint16", tile_width=32, tile_height=16,
@@ -57,7 +57,7 @@ class V3(unittest.TestCase):
                     self.assertTrue(os.path.isfile(os.path.join(location, "0", "c", "1", "0", "1", "1")))
 
     def test_sharded_every_compressor(self):
-        for compressor in ["none", "lz4", "lz4hc", "blosclz", "zstd", "zlib"]:
+        for compressor in ["none", "blosc-lz4", "blosc-lz4hc", "blosc-blosclz", "blosc-zstd", "blosc-zlib"]:
             with self.subTest(compressor=compressor):
                 location, meta = self.roundtrip(5, 50, 36, dtype="uint16", tile_width=16, tile_height=16,
                                                 tile_planes=2, chunks_per_shard_t=2, chunks_per_shard_y=2,
@@ -71,12 +71,12 @@ class V3(unittest.TestCase):
             with self.subTest(dtype=dtype):
                 location, _ = self.roundtrip(5, 33, 17, channels=2, dtype=dtype, tile_width=16, tile_height=8,
                                              tile_planes=2, chunks_per_shard_y=2, chunks_per_shard_x=2,
-                                             compressor="zstd")
+                                             compressor="blosc-zstd")
                 zt.check_shards(self, location, "0", 4)
 
     def test_full_hd_with_256_chunks_and_4x4_shards(self):
         location, _ = self.roundtrip(3, 1920, 1080, tile_width=256, tile_height=256, tile_planes=2,
-                                     chunks_per_shard_y=4, chunks_per_shard_x=4, compressor="lz4")
+                                     chunks_per_shard_y=4, chunks_per_shard_x=4, compressor="blosc-lz4")
         absent = zt.check_shards(self, location, "0", 16)
         # 8 x 5 chunks per plane in 2 x 2 shards per t-chunk, 2 t-chunks.
         self.assertEqual(len(absent), 2 * 2 * 2)
@@ -96,7 +96,7 @@ class V3(unittest.TestCase):
         # 7 frames, 2-plane chunks, 3 per shard (6 frames): the last shard
         # holds one inner t-chunk with 1 frame (padded); its other two inner
         # t-chunks are outside the array.
-        location, _ = self.roundtrip(7, 20, 10, tile_planes=2, chunks_per_shard_t=3, compressor="lz4")
+        location, _ = self.roundtrip(7, 20, 10, tile_planes=2, chunks_per_shard_t=3, compressor="blosc-lz4")
         absent = zt.check_shards(self, location, "0", 3)
         self.assertEqual(absent, {"0/0/0/0": 0, "1/0/0/0": 2})
 
@@ -120,7 +120,7 @@ class V3(unittest.TestCase):
         # dataset then holds exactly those frames, every shard index intact.
         location = os.path.join(self.dir, "killed.zarr")
         result = zt.write(location, zarr_version=3, frames=40, width=40, height=30, tile_width=16, tile_height=16,
-                          tile_planes=2, chunks_per_shard_t=2, chunks_per_shard_y=2, compressor="lz4",
+                          tile_planes=2, chunks_per_shard_t=2, chunks_per_shard_y=2, compressor="blosc-lz4",
                           multiscale=1, kill_after_rows=1)
         self.assertEqual(result.returncode, -9, result.stderr)
         got, _ = zt.read_v3(location, "0")
@@ -145,7 +145,7 @@ class V3(unittest.TestCase):
                 with self.subTest(method=method, dtype=dtype):
                     location, _ = self.roundtrip(frames, width, height, dtype=dtype, tile_width=16, tile_height=16,
                                                  tile_planes=2, chunks_per_shard_y=2, chunks_per_shard_x=2,
-                                                 compressor="lz4", multiscale=1, downsample_method=method,
+                                                 compressor="blosc-lz4", multiscale=1, downsample_method=method,
                                                  frame_interval=0.05, pixel_size_x=0.5, pixel_size_y=0.25)
                     group = self.metadata(location, "")
                     self.assertEqual(group["node_type"], "group")

@@ -73,14 +73,6 @@ zarr::DataType parse_type(const std::string& s) {
   return types.at(s);
 }
 
-zarr::Compressor parse_compressor(const std::string& s) {
-  static const std::map<std::string, zarr::Compressor> compressors = {
-      {"none", zarr::Compressor::none},       {"lz4", zarr::Compressor::blosc_lz4},
-      {"lz4hc", zarr::Compressor::blosc_lz4hc}, {"blosclz", zarr::Compressor::blosc_blosclz},
-      {"zstd", zarr::Compressor::blosc_zstd}, {"zlib", zarr::Compressor::blosc_zlib}};
-  return compressors.at(s);
-}
-
 zarr::Shuffle parse_shuffle(const std::string& s) {
   static const std::map<std::string, zarr::Shuffle> shuffles = {
       {"none", zarr::Shuffle::none}, {"byte", zarr::Shuffle::byte}, {"bit", zarr::Shuffle::bit}};
@@ -136,7 +128,8 @@ int run(std::map<std::string, std::string>& options) {
   settings.tile_height = std::uint32_t(number("tile-height", 0));
   settings.tile_planes = std::uint32_t(number("tile-planes", 0));
   settings.max_bytes_per_chunk = number("max-bytes-per-chunk", settings.max_bytes_per_chunk);
-  settings.compression.compressor = parse_compressor(options.count("compressor") ? options["compressor"] : "none");
+  // A codec_registry() name ("blosc-lz4", "zstd", ...); the library refuses others.
+  if (options.count("compressor")) settings.compression.compressor = options["compressor"];
   settings.compression.clevel = int(number("clevel", 1));
   settings.compression.shuffle = parse_shuffle(options.count("shuffle") ? options["shuffle"] : "byte");
   settings.max_threads = unsigned(number("threads", 0));
