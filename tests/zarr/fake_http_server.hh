@@ -32,6 +32,9 @@ struct HttpRequest {
 };
 
 struct HttpReply {
+  HttpReply(int status = 200, std::string body = {}, std::vector<std::pair<std::string, std::string>> headers = {})
+      : status(status), body(std::move(body)), headers(std::move(headers)) {}
+
   int status = 200;
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
