@@ -33,6 +33,16 @@ struct InMemoryS3 {
   std::function<bool(const HttpRequest&)> stall_when = [](const HttpRequest&) { return false; };
   std::function<bool(const HttpRequest&)> fail_when = [](const HttpRequest&) { return false; };
 
+  // Copies, under the lock the server's threads take.
+  std::map<std::string, std::string> stored() {
+    std::lock_guard lock(mutex);
+    return objects;
+  }
+  std::size_t open_uploads() {
+    std::lock_guard lock(mutex);
+    return uploads.size();
+  }
+
   HttpReply answer(const HttpRequest& request) {
     if (stall_when(request)) return testing::stalled_reply();
     if (fail_when(request)) return testing::s3_error_reply(403, "AccessDenied", "Access Denied");
@@ -150,7 +160,7 @@ TEST_F(S3StoreTest, SmallPutIsOnePutOfTheJoinedParts) {
   const std::span<const std::byte> parts[] = {bytes_of(first), bytes_of(second)};
   s.put_parts("0/.zarray", parts);
   EXPECT_EQ(requests_seen(), std::vector<std::string>{"PUT /bucket/run.zarr/0/.zarray"});
-  EXPECT_EQ(s3.objects.at("run.zarr/0/.zarray"), "{\"zarr_format\": 2}");
+  EXPECT_EQ(s3.stored().at("run.zarr/0/.zarray"), "{\"zarr_format\": 2}");
 }
 
 TEST_F(S3StoreTest, LargePutIsAMultipartUploadInOrder) {
@@ -180,8 +190,8 @@ TEST_F(S3StoreTest, LargePutIsAMultipartUploadInOrder) {
             "<Part><PartNumber>2</PartNumber><ETag>&quot;etag-of-part-2&quot;</ETag></Part>"
             "<Part><PartNumber>3</PartNumber><ETag>&quot;etag-of-part-3&quot;</ETag></Part>"
             "</CompleteMultipartUpload>");
-  EXPECT_TRUE(s3.objects.at("run.zarr/0/0/0/0/0") == data);
-  EXPECT_TRUE(s3.uploads.empty());
+  EXPECT_TRUE(s3.stored().at("run.zarr/0/0/0/0/0") == data);  // not EXPECT_EQ: 11 MiB in a failure message
+  EXPECT_EQ(s3.open_uploads(), 0u);
 }
 
 TEST_F(S3StoreTest, AFailedMultipartUploadIsAborted) {
@@ -198,8 +208,8 @@ TEST_F(S3StoreTest, AFailedMultipartUploadIsAborted) {
   const std::vector<std::string> seen = requests_seen();
   ASSERT_EQ(seen.size(), 4u);
   EXPECT_EQ(seen[3], "DELETE /bucket/run.zarr/0/0/0/0/0?uploadId=upload-1");
-  EXPECT_TRUE(s3.uploads.empty());
-  EXPECT_FALSE(s3.objects.contains("run.zarr/0/0/0/0/0"));
+  EXPECT_EQ(s3.open_uploads(), 0u);
+  EXPECT_FALSE(s3.stored().contains("run.zarr/0/0/0/0/0"));
 }
 
 TEST_F(S3StoreTest, ACancelledMultipartUploadEndsAtOnceAndIsLeftToTheLifecycleRule) {
@@ -224,8 +234,8 @@ TEST_F(S3StoreTest, ACancelledMultipartUploadEndsAtOnceAndIsLeftToTheLifecycleRu
   const std::vector<std::string> seen = requests_seen();
   ASSERT_EQ(seen.size(), 3u);  // neither part 3 nor an abort
   EXPECT_EQ(seen[2], "PUT /bucket/run.zarr/0/0/0/0/0?partNumber=2&uploadId=upload-1");
-  EXPECT_EQ(s3.uploads.size(), 1u);
-  EXPECT_FALSE(s3.objects.contains("run.zarr/0/0/0/0/0"));
+  EXPECT_EQ(s3.open_uploads(), 1u);
+  EXPECT_FALSE(s3.stored().contains("run.zarr/0/0/0/0/0"));
 }
 
 TEST_F(S3StoreTest, ListFollowsContinuationTokensWithinTheDataset) {
@@ -254,11 +264,11 @@ TEST_F(S3StoreTest, RemoveDeletesEveryObjectUnderThePrefixOnly) {
   S3Store s = store();
   s.remove("0/");
   std::vector<std::string> left;
-  for (const auto& [key, _] : s3.objects) left.push_back(key);
+  for (const auto& [key, _] : s3.stored()) left.push_back(key);
   EXPECT_EQ(left, (std::vector<std::string>{"run.zarr/.zgroup", "run.zarr/1/.zarray", "run.zarr2/0/.zarray"}));
   s.remove("");
   left.clear();
-  for (const auto& [key, _] : s3.objects) left.push_back(key);
+  for (const auto& [key, _] : s3.stored()) left.push_back(key);
   EXPECT_EQ(left, std::vector<std::string>{"run.zarr2/0/.zarray"});
 }
 
