@@ -69,6 +69,13 @@ std::size_t collect_header(char* data, std::size_t size, std::size_t count, void
   return size * count;
 }
 
+// libcurl's progress callback: a non-zero answer aborts the transfer
+// (CURLE_ABORTED_BY_CALLBACK). libcurl calls it about once a second even
+// while the server sends nothing, which bounds how long a cancel waits.
+int abort_when_cancelled(void* cancellation, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const Cancellation*>(cancellation)->cancelled() ? 1 : 0;
+}
+
 // Worth another try: the connection broke or could not be made, or the
 // server was overloaded. A host that does not resolve, a bad URL or TLS
 // certificate problems will not get better by waiting.
@@ -118,10 +125,12 @@ std::string s3_endpoint(const S3Options& options) {
   return endpoint;
 }
 
-S3Client::S3Client(const S3Options& options, S3Location location, S3Credentials credentials, S3RetryPolicy retry)
+S3Client::S3Client(const S3Options& options, S3Location location, S3Credentials credentials, S3RetryPolicy retry,
+                   const Cancellation* cancellation)
     : location_(std::move(location)),
       credentials_(std::move(credentials)),
       retry_(retry),
+      cancellation_(cancellation),
       endpoint_(s3_endpoint(options)),
       signing_("aws:amz:" + options.region + ":s3") {
   global_init();
@@ -176,9 +185,16 @@ S3Response S3Client::send(const char* method, const std::string& object_key, con
   if (verb == "POST") headers.add("Content-Type: application/xml");
   if (verb == "PUT") headers.add("Content-Type: application/octet-stream");  // else POST's form type (below)
 
+  const auto interrupted = [&] {
+    const char* what = verb == "PUT" || verb == "POST" ? "upload" : "request";
+    return Error(ErrorCode::cancelled,
+                 action + " " + where + ": the " + what + " was interrupted because the recording was cancelled", where);
+  };
+
   std::string last_problem;
   std::chrono::milliseconds delay = retry_.first_delay;
   for (int attempt = 1;; ++attempt) {
+    if (cancelled()) throw interrupted();
     CURL* curl = static_cast<CURL*>(acquire());
     BodyReader reader{&body};
     S3Response response;
@@ -194,6 +210,11 @@ S3Response S3Client::send(const char* method, const std::string& object_key, con
     curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 60L);
     curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+    if (cancellation_) {
+      curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, abort_when_cancelled);
+      curl_easy_setopt(curl, CURLOPT_XFERINFODATA, cancellation_);
+      curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    }
     // No wait for "100 Continue" before large bodies. (Removing the Expect
     // header with "Expect:" would do it too, but libcurl 7.88 then signs the
     // empty header and every request fails with SignatureDoesNotMatch.)
@@ -231,6 +252,7 @@ S3Response S3Client::send(const char* method, const std::string& object_key, con
     if (code == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
     release(curl);
 
+    if (code == CURLE_ABORTED_BY_CALLBACK) throw interrupted();
     if (code != CURLE_OK) {
       last_problem = (error_text[0] ? std::string(error_text) : std::string(curl_easy_strerror(code))) +
                      " (endpoint " + endpoint_ + ")";
@@ -244,7 +266,11 @@ S3Response S3Client::send(const char* method, const std::string& object_key, con
     if (attempt >= retry_.tries)
       throw Error(failure, action + " " + where + ": " + last_problem + ", " + std::to_string(attempt) + " tries in all",
                   where);
-    std::this_thread::sleep_for(delay);
+    if (cancellation_) {
+      if (!cancellation_->sleep_for(delay)) throw interrupted();
+    } else {
+      std::this_thread::sleep_for(delay);
+    }
     delay *= 2;
   }
 }

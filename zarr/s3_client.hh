@@ -4,6 +4,10 @@
 // by the writer's worker threads; each request borrows an idle CURL handle
 // (its connection stays open for the next request), so there are never more
 // handles than threads sending at once, and nothing is queued here.
+// A Cancellation, when given, ends a request early: no request or retry
+// starts once it is set, a back-off sleep ends at once, and a transfer in
+// progress aborts at libcurl's next progress call (within about a second,
+// even on a connection the server never answers).
 #pragma once
 
 #include <chrono>
@@ -13,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "zarr/cancellation.hh"
 #include "zarr/error.hh"
 #include "zarr/s3_credentials.hh"
 #include "zarr/s3_location.hh"
@@ -41,7 +46,9 @@ struct S3Response {
 
 class S3Client {
  public:
-  S3Client(const S3Options& options, S3Location location, S3Credentials credentials, S3RetryPolicy retry = {});
+  // `cancellation` (nullptr = never cancelled) must outlive the client.
+  S3Client(const S3Options& options, S3Location location, S3Credentials credentials, S3RetryPolicy retry = {},
+           const Cancellation* cancellation = nullptr);
   ~S3Client();
   S3Client(const S3Client&) = delete;
   S3Client& operator=(const S3Client&) = delete;
@@ -50,8 +57,10 @@ class S3Client {
   // already sorted and encoded `query`. Returns the first answer that is not
   // a transient failure, whatever its status; throws Error(failure) saying
   // "<action> s3://bucket/key: ..." when the endpoint cannot be reached or
-  // every try failed transiently. Messages name `about` when given (the
-  // listed prefix of a bucket request), else the object key.
+  // every try failed transiently; throws Error(cancelled) saying the upload
+  // (or request) was interrupted when the cancellation is set before or
+  // during the request or its retries. Messages name `about` when given
+  // (the listed prefix of a bucket request), else the object key.
   S3Response send(const char* method, const std::string& object_key, const std::string& query, const S3Body& body,
                   ErrorCode failure, const std::string& action, const std::string& about = {}) const;
 
@@ -66,10 +75,12 @@ class S3Client {
   void* acquire() const;
   void release(void* handle) const;
   std::string uri(const std::string& object_key) const;
+  bool cancelled() const { return cancellation_ && cancellation_->cancelled(); }
 
   const S3Location location_;
   const S3Credentials credentials_;
   const S3RetryPolicy retry_;
+  const Cancellation* const cancellation_;
   std::string endpoint_;  // without a trailing '/'
   std::string signing_;   // "aws:amz:<region>:s3"
   mutable std::mutex handles_mutex_;

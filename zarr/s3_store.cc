@@ -16,8 +16,9 @@ bool ok(const S3Response& response) { return response.status >= 200 && response.
 
 }  // namespace
 
-S3Store::S3Store(const S3Options& options, S3Location location, S3Credentials credentials, S3RetryPolicy retry)
-    : client_(options, std::move(location), std::move(credentials), retry),
+S3Store::S3Store(const S3Options& options, S3Location location, S3Credentials credentials, S3RetryPolicy retry,
+                 const Cancellation* cancellation)
+    : client_(options, std::move(location), std::move(credentials), retry, cancellation),
       multipart_threshold_(options.multipart_threshold) {}
 
 void S3Store::put_parts(const std::string& key, std::span<const std::span<const std::byte>> parts) {
@@ -30,8 +31,12 @@ void S3Store::put_parts(const std::string& key, std::span<const std::span<const 
 }
 
 // Initiate, upload parts, complete. Until completion nothing is visible
-// under the key; on any failure the upload is aborted so the gateway frees
-// the parts (best effort: the failure being reported matters more).
+// under the key; on a failure the upload is aborted so the gateway frees
+// the parts (best effort: the failure being reported matters more). Not on
+// a cancel: the abort is one more request to a gateway that may be the one
+// stalling, and a cancel must end at once. The parts then stay, invisible,
+// until the bucket's AbortIncompleteMultipartUpload lifecycle rule removes
+// them, as for a killed process (docs/object-storage.md).
 void S3Store::put_multipart(const std::string& object_key, const S3Body& whole) {
   const std::string action = "cannot write";
   const S3Response started =
@@ -66,12 +71,20 @@ void S3Store::put_multipart(const std::string& object_key, const S3Body& whole) 
     // S3 may answer 200 and still report an error in the body.
     if (!ok(completed) || !parse_s3_error(completed.body).code.empty())
       client_.fail(completed, ErrorCode::write_failed, action, object_key);
-  } catch (...) {
-    try {
-      client_.send("DELETE", object_key, s3_query({{"uploadId", upload_id}}), {}, ErrorCode::write_failed, action);
-    } catch (...) {
-    }
+  } catch (const Error& error) {
+    if (error.code() != ErrorCode::cancelled) abort_multipart(object_key, upload_id);
     throw;
+  } catch (...) {
+    abort_multipart(object_key, upload_id);
+    throw;
+  }
+}
+
+void S3Store::abort_multipart(const std::string& object_key, const std::string& upload_id) {
+  try {
+    client_.send("DELETE", object_key, s3_query({{"uploadId", upload_id}}), {}, ErrorCode::write_failed,
+                 "cannot abort the upload of");
+  } catch (...) {
   }
 }
 

@@ -4,7 +4,8 @@
 // multipart threshold go up in parts (and the upload is aborted on failure,
 // so no half object ever appears). Requests run on the calling thread (the
 // writer's workers): the writer's rows-in-flight limit bounds what is in
-// memory, as on a filesystem.
+// memory, as on a filesystem. A Cancellation, when given, interrupts them
+// (see S3Client).
 #pragma once
 
 #include "zarr/s3_client.hh"
@@ -14,7 +15,9 @@ namespace zarr {
 
 class S3Store final : public Store {
  public:
-  S3Store(const S3Options& options, S3Location location, S3Credentials credentials, S3RetryPolicy retry = {});
+  // `cancellation` (nullptr = never cancelled) must outlive the store.
+  S3Store(const S3Options& options, S3Location location, S3Credentials credentials, S3RetryPolicy retry = {},
+          const Cancellation* cancellation = nullptr);
 
   void put_parts(const std::string& key, std::span<const std::span<const std::byte>> parts) override;
   std::optional<std::vector<std::byte>> get(const std::string& key) const override;
@@ -26,6 +29,7 @@ class S3Store final : public Store {
 
  private:
   void put_multipart(const std::string& object_key, const S3Body& whole);
+  void abort_multipart(const std::string& object_key, const std::string& upload_id);
 
   S3Client client_;
   std::uint64_t multipart_threshold_;
