@@ -69,11 +69,28 @@ std::size_t collect_header(char* data, std::size_t size, std::size_t count, void
   return size * count;
 }
 
+// One transfer as its progress callback sees it. A cancel aborts a transfer
+// that has moved no byte for stall_limit, and leaves one that is moving: a
+// stop that finishes the recording still completes every healthy upload,
+// while a gateway that accepted the connection and went silent is given up.
+struct TransferWatch {
+  static constexpr std::chrono::milliseconds stall_limit{1000};
+  const Cancellation* cancellation;
+  curl_off_t bytes_moved = -1;
+  std::chrono::steady_clock::time_point last_movement = std::chrono::steady_clock::now();
+};
+
 // libcurl's progress callback: a non-zero answer aborts the transfer
 // (CURLE_ABORTED_BY_CALLBACK). libcurl calls it about once a second even
 // while the server sends nothing, which bounds how long a cancel waits.
-int abort_when_cancelled(void* cancellation, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  return static_cast<const Cancellation*>(cancellation)->cancelled() ? 1 : 0;
+int abort_when_cancelled_and_stalled(void* data, curl_off_t, curl_off_t down_now, curl_off_t, curl_off_t up_now) {
+  auto& watch = *static_cast<TransferWatch*>(data);
+  const auto now = std::chrono::steady_clock::now();
+  if (down_now + up_now != watch.bytes_moved) {
+    watch.bytes_moved = down_now + up_now;
+    watch.last_movement = now;
+  }
+  return watch.cancellation->cancelled() && now - watch.last_movement >= TransferWatch::stall_limit ? 1 : 0;
 }
 
 // Worth another try: the connection broke or could not be made, or the
@@ -194,7 +211,9 @@ S3Response S3Client::send(const char* method, const std::string& object_key, con
   std::string last_problem;
   std::chrono::milliseconds delay = retry_.first_delay;
   for (int attempt = 1;; ++attempt) {
-    if (cancelled()) throw interrupted();
+    // A retry waits for the store to recover: not once the recording is cancelled.
+    if (attempt > 1 && cancelled()) throw interrupted();
+    TransferWatch watch{cancellation_};
     CURL* curl = static_cast<CURL*>(acquire());
     BodyReader reader{&body};
     S3Response response;
@@ -211,8 +230,8 @@ S3Response S3Client::send(const char* method, const std::string& object_key, con
     curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 60L);
     curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
     if (cancellation_) {
-      curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, abort_when_cancelled);
-      curl_easy_setopt(curl, CURLOPT_XFERINFODATA, cancellation_);
+      curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, abort_when_cancelled_and_stalled);
+      curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &watch);
       curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
     }
     // No wait for "100 Continue" before large bodies. (Removing the Expect

@@ -4,10 +4,13 @@
 // by the writer's worker threads; each request borrows an idle CURL handle
 // (its connection stays open for the next request), so there are never more
 // handles than threads sending at once, and nothing is queued here.
-// A Cancellation, when given, ends a request early: no request or retry
-// starts once it is set, a back-off sleep ends at once, and a transfer in
-// progress aborts at libcurl's next progress call (within about a second,
-// even on a connection the server never answers).
+// A Cancellation, when given, ends what only a recovering store would end:
+// once it is set, a back-off sleep ends at once and no retry starts, and a
+// transfer that has moved no byte for a second aborts at libcurl's next
+// progress call (within about two seconds of the cancel, even on a
+// connection the server never answers). A transfer that is moving goes on,
+// and so may new requests: a stop that finishes the recording writes
+// everything while the store answers.
 #pragma once
 
 #include <chrono>
@@ -58,8 +61,8 @@ class S3Client {
   // a transient failure, whatever its status; throws Error(failure) saying
   // "<action> s3://bucket/key: ..." when the endpoint cannot be reached or
   // every try failed transiently; throws Error(cancelled) saying the upload
-  // (or request) was interrupted when the cancellation is set before or
-  // during the request or its retries. Messages name `about` when given
+  // (or request) was interrupted when the cancellation ends a stalled
+  // transfer or a wait for a retry. Messages name `about` when given
   // (the listed prefix of a bucket request), else the object key.
   S3Response send(const char* method, const std::string& object_key, const std::string& query, const S3Body& body,
                   ErrorCode failure, const std::string& action, const std::string& about = {}) const;
