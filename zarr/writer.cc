@@ -220,6 +220,7 @@ void Writer::Impl::close() {
     failure_.rethrow_if_failed();  // a failed recording stays failed
     return;
   }
+  if (cancellation_.cancelled()) throw recording_interrupted("before it was closed: nothing was closed");
   if (!closed_) {
     closed_ = true;
     for (auto& array : arrays_) array->submit_last_row();
