@@ -116,4 +116,25 @@ class MemoryStore : public Store {
   std::size_t waiting_ = 0, puts_ = 0, flushes_ = 0;
 };
 
+// Lends a MemoryStore to a writer that owns its store, so that the test
+// can still read it once the writer is gone.
+class BorrowedStore : public Store {
+ public:
+  explicit BorrowedStore(MemoryStore& store) : store_(store) {}
+  void put_parts(const std::string& key, std::span<const std::span<const std::byte>> parts) override {
+    store_.put_parts(key, parts);
+  }
+  std::optional<std::vector<std::byte>> get(const std::string& key) const override { return store_.get(key); }
+  std::vector<std::string> list(const std::string& prefix, std::size_t max_keys = SIZE_MAX) const override {
+    return store_.list(prefix, max_keys);
+  }
+  void remove(const std::string& prefix) override { store_.remove(prefix); }
+  bool exists(const std::string& key) const override { return store_.exists(key); }
+  void flush() override { store_.flush(); }
+  std::string describe(const std::string& key) const override { return store_.describe(key); }
+
+ private:
+  MemoryStore& store_;
+};
+
 }  // namespace zarr::testing

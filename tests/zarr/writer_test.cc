@@ -329,5 +329,28 @@ TEST(Writer, AbortDropsQueuedRowsAndLeavesWholeRowsReadable) {
   }
 }
 
+// A writer destroyed while a cancel is pending (an element torn down
+// after unlock) must not wait for the rows still queued.
+TEST(Writer, DestroyedWithACancelPendingDropsTheQueuedRows) {
+  MemoryStore store;
+  Settings s = small("memory.zarr");
+  s.max_threads = 1;
+  s.rows_in_flight = 3;
+  auto writer = std::make_unique<Writer>(s, std::make_unique<testing::BorrowedStore>(store));
+  const OpenGateAtExit open_gate_at_exit{store};
+  store.close_gate(testing::is_chunk_key);
+  for (int f = 1; f <= 7; ++f) append_filled(*writer, s, std::uint8_t(f));  // rows 0..2 submitted
+  ASSERT_TRUE(store.wait_until_held(1)) << "row 0 is being written";
+  writer->cancel();
+  std::thread opener([&] {
+    std::this_thread::sleep_for(30ms);
+    store.open_gate();
+  });
+  writer.reset();
+  opener.join();
+  EXPECT_EQ(store.chunk_keys(), (std::vector<std::string>{"0/0/0/0/0", "0/0/0/0/1"}));
+  EXPECT_EQ(store.json("0/.zarray")["shape"][0], 2);
+}
+
 }  // namespace
 }  // namespace zarr
