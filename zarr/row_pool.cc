@@ -8,7 +8,8 @@ RowPool::RowPool(const ChunkGrid& grid, std::size_t sample_size, unsigned rows_i
         std::lock_guard lock(mutex_);
         changed_.notify_all();
       }) {
-  for (unsigned i = 0; i < 1 + rows_in_flight; ++i) rows_.push_back(std::make_unique<ChunkRow>(grid, sample_size));
+  for (unsigned i = 0; i < 1 + rows_in_flight; ++i)
+    rows_.push_back(std::make_unique<ChunkRow>(grid, sample_size));
   // Every row starts out, with a worker faulting it in.
   for (const auto& row : rows_)
     workers.submit([this, row = row.get()] {

@@ -72,7 +72,7 @@ class Writer::Impl {
   std::unique_ptr<Store> store_;
 
   // Caller thread only.
-  bool closed_ = false;    // no more frames: the last rows are with the workers
+  bool closed_ = false;    // no more frames: close() or abort() began
   bool finished_ = false;  // the final metadata is written (close) or the rows dropped (abort)
   std::vector<FramePlanes> level_frames_;  // [k] for level k >= 1; [0] for a byte-swapped level 0
 
@@ -94,7 +94,8 @@ Writer::Impl::Impl(const Settings& settings, std::unique_ptr<Store> store, RowWr
       sample_size_(sample_size(settings.data_type)),
       levels_(pyramid_levels(settings)),
       codec_(make_codec(settings.compression, settings.data_type)),
-      // The cancellation is created first: the S3 store takes it here.
+      // cancellation_ is declared before store_: the place to hand it to
+      // make_store(settings, &cancellation_), so that S3 requests end on cancel().
       store_(store ? std::move(store) : make_store(settings)),
       rows_published_(levels_.size(), 0),
       pool_(settings.max_threads) {
@@ -121,7 +122,8 @@ Writer::Impl::Impl(const Settings& settings, std::unique_ptr<Store> store, RowWr
     layout.chunks_per_shard_x = settings.chunks_per_shard_x;
     if (k == 0 && settings.zarr_version == 3) layout.attributes = user_attributes;
     arrays_.push_back(std::make_unique<ArrayWriter>(
-        layout, settings.rows_in_flight, context, [this, k](const PublishedShape& shape) { rows_published(k, shape.rows); }));
+        layout, settings.rows_in_flight, context,
+        [this, k](const PublishedShape& shape) { rows_published(k, shape.rows); }));
   }
 
   for (std::size_t k = 0; k < levels_.size(); ++k)

@@ -187,7 +187,9 @@ struct SlowStoreRecording {
     store->open_gate();  // lets the writer's destructor finish
   }
   std::uint64_t shape() const { return store->json("0/.zarray")["shape"][0]; }
-  std::vector<std::byte> chunk(const std::string& key) const { return store->get(key).value_or(std::vector<std::byte>{}); }
+  std::vector<std::byte> chunk(const std::string& key) const {
+    return store->get(key).value_or(std::vector<std::byte>{});
+  }
 
   Settings settings;
   MemoryStore* store = nullptr;
