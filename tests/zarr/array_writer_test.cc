@@ -15,6 +15,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::MemoryStore;
+using testing::OpenGateAtExit;
 
 // What an ArrayWriter shares with the other arrays of a recording, and
 // what it announced.
@@ -81,6 +82,7 @@ TEST(ArrayWriter, RowsArePublishedInOrderWhenWorkersFinishOutOfOrder) {
   Recording recording(2);
   const ArrayLayout one_chunk_rows = layout(4, 4, {2, 4, 4});
   ArrayWriter array(one_chunk_rows, 3, recording.context(), recording.recorder());
+  const OpenGateAtExit open_gate_at_exit{recording.store};
   EXPECT_EQ(shape_on_disk(recording), 0u);
   recording.store.close_gate([](const std::string& key) { return key == "0/0/0/0/0"; });  // row 0 hangs
   for (std::uint8_t f = 1; f <= 6; ++f) append(array, one_chunk_rows, f);
@@ -185,9 +187,11 @@ TEST(ArrayWriter, CancelledWaitForARowChangesNothingAndAppendingGoesOnAfterReset
   Recording recording(1);
   const ArrayLayout one_chunk_rows = layout(4, 4, {2, 4, 4});
   ArrayWriter array(one_chunk_rows, 1, recording.context(), recording.recorder());
+  const OpenGateAtExit open_gate_at_exit{recording.store};
   recording.store.close_gate(testing::is_chunk_key);
   for (std::uint8_t f = 1; f <= 4; ++f) append(array, one_chunk_rows, f);  // both buffers with the workers
   auto blocked = std::async(std::launch::async, [&] { append(array, one_chunk_rows, 5); });
+  const OpenGateAtExit release_if_failed{recording.store};
   EXPECT_EQ(blocked.wait_for(30ms), std::future_status::timeout);
   recording.cancellation.cancel();
   ASSERT_EQ(blocked.wait_for(1s), std::future_status::ready);
@@ -211,6 +215,7 @@ TEST(ArrayWriter, DroppingPendingRowsFinishesOnlyTheRowsBeingWritten) {
   Recording recording(1);
   const ArrayLayout one_chunk_rows = layout(4, 4, {2, 4, 4});
   ArrayWriter array(one_chunk_rows, 2, recording.context(), recording.recorder());
+  const OpenGateAtExit open_gate_at_exit{recording.store};
   recording.store.close_gate(testing::is_chunk_key);
   for (std::uint8_t f = 1; f <= 5; ++f) append(array, one_chunk_rows, f);  // rows 0, 1 submitted, row 2 filling
   ASSERT_TRUE(recording.store.wait_until_held(1)) << "row 0 is being written";

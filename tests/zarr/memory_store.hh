@@ -116,6 +116,14 @@ class MemoryStore : public Store {
   std::size_t waiting_ = 0, puts_ = 0, flushes_ = 0;
 };
 
+// Declared after a writer, or after a future of a call blocked on the
+// store: a test failing with the gate closed then fails instead of hanging
+// in a destructor that waits for the store.
+struct OpenGateAtExit {
+  MemoryStore& store;
+  ~OpenGateAtExit() { store.open_gate(); }
+};
+
 // Lends a MemoryStore to a writer that owns its store, so that the test
 // can still read it once the writer is gone.
 class BorrowedStore : public Store {

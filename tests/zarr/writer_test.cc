@@ -19,6 +19,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::MemoryStore;
+using testing::OpenGateAtExit;
 using testing::TestDir;
 
 Settings small(const std::filesystem::path& location) {
@@ -160,13 +161,6 @@ std::optional<ErrorCode> outcome(std::future<void>& call) {
   }
 }
 
-// Declared after the writer: a test that fails with the gate closed must
-// not hang in the writer's destructor.
-struct OpenGateAtExit {
-  MemoryStore& store;
-  ~OpenGateAtExit() { store.open_gate(); }
-};
-
 // A writer into a MemoryStore the test keeps hold of: one worker, two row
 // buffers of 2 frames, each row 2 chunks (6 x 4 frames in 4 x 4 tiles).
 struct SlowStoreRecording {
@@ -207,6 +201,7 @@ TEST(Writer, CancelReleasesAnAppendBlockedBehindASlowStoreAndResumeGoesOn) {
   for (int f = 1; f <= 4; ++f) append_filled(*r.writer, r.settings, std::uint8_t(f));  // both buffers out
   ASSERT_TRUE(r.store->wait_until_held(1));
   auto blocked = std::async(std::launch::async, [&] { append_filled(*r.writer, r.settings, 5); });
+  const OpenGateAtExit release_if_failed{*r.store};
   ASSERT_EQ(blocked.wait_for(50ms), std::future_status::timeout) << "append() did not block";
   const Clock::time_point cancelled_at = Clock::now();
   r.writer->cancel();
@@ -246,6 +241,7 @@ TEST(Writer, CancelledAppendLeavesEveryPyramidLevelInStep) {
   ASSERT_TRUE(store.wait_until_held(2));
   ASSERT_TRUE(store.wait_until_stored("0/1/0/0/1")) << "level 0 keeps up";
   auto blocked = std::async(std::launch::async, [&] { append_filled(writer, s, 5); });
+  const OpenGateAtExit release_if_failed{store};
   ASSERT_EQ(blocked.wait_for(50ms), std::future_status::timeout) << "append() did not wait for level 1";
   writer.cancel();
   ASSERT_EQ(blocked.wait_for(2s), std::future_status::ready);
@@ -288,6 +284,7 @@ TEST(Writer, CancelReleasesACloseWaitingForTheWorkersAndCloseCanBeRetried) {
   r.store->close_gate(testing::is_chunk_key);
   for (int f = 1; f <= 3; ++f) append_filled(*r.writer, r.settings, std::uint8_t(f));
   auto closing = std::async(std::launch::async, [&] { r.writer->close(); });
+  const OpenGateAtExit release_if_failed{*r.store};
   ASSERT_EQ(closing.wait_for(50ms), std::future_status::timeout) << "close() did not wait for the store";
   const Clock::time_point cancelled_at = Clock::now();
   r.writer->cancel();
@@ -313,6 +310,7 @@ TEST(Writer, AbortDropsQueuedRowsAndLeavesWholeRowsReadable) {
   for (int f = 1; f <= 7; ++f) append_filled(*r.writer, s, std::uint8_t(f));  // rows 0..2 submitted, row 3 filling
   ASSERT_TRUE(r.store->wait_until_held(1)) << "row 0 is being written";
   auto aborting = std::async(std::launch::async, [&] { r.writer->abort(); });
+  const OpenGateAtExit release_if_failed{*r.store};
   ASSERT_EQ(aborting.wait_for(50ms), std::future_status::timeout) << "abort() must let row 0 finish";
   r.store->open_gate();
   ASSERT_EQ(aborting.wait_for(5s), std::future_status::ready);
