@@ -1,5 +1,7 @@
 #include "zarr/array_writer.hh"
 
+#include <memory>
+
 #include "zarr/large_buffer.hh"
 #include "zarr/metadata.hh"
 
