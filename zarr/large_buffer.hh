@@ -26,6 +26,12 @@ class LargeBuffer {
   // only: without MADV_POPULATE_WRITE (Linux < 5.14) nothing happens.
   void populate() const;
 
+  // Replaces the buffer by a zeroed one of `bytes` when it is smaller (the
+  // contents are not kept): a scratch buffer reused from call to call.
+  void grow_to(std::size_t bytes) {
+    if (size_ < bytes) *this = LargeBuffer(bytes);
+  }
+
  private:
   std::byte* data_ = nullptr;
   std::size_t size_ = 0;

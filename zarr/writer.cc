@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "zarr/array_writer.hh"
+#include "zarr/cancellation.hh"
 #include "zarr/codec_registry.hh"
 #include "zarr/downsampler.hh"
 #include "zarr/error.hh"
@@ -44,10 +45,22 @@ struct FramePlanes {
 
 class Writer::Impl {
  public:
-  Impl(const Settings& settings, RowWrittenCallback on_row_written);
+  // `store` nullptr: the one settings.location asks for.
+  Impl(const Settings& settings, std::unique_ptr<Store> store, RowWrittenCallback on_row_written);
   ~Impl();
   void append(const FrameView& frame);
   void close();
+  void cancel() {
+    cancellation_.cancel();
+    store_cancellation_.cancel();
+  }
+  void resume() {
+    cancellation_.reset();
+    store_cancellation_.reset();
+  }
+  void give_up_stalled_transfers() { store_cancellation_.cancel(); }
+  bool cancel_requested() const { return cancellation_.cancelled(); }
+  void abort();
   Stats stats() const;
 
  private:
@@ -61,10 +74,14 @@ class Writer::Impl {
   const std::size_t sample_size_;
   const std::vector<Level> levels_;
   const CodecChain codecs_;
+  // Before the store, which ends its stalled transfers on it.
+  Cancellation cancellation_;        // ends the writer's waits (append, close)
+  Cancellation store_cancellation_;  // ends the store's stalled transfers and retries
   std::unique_ptr<Store> store_;
 
   // Caller thread only.
-  bool closed_ = false;
+  bool closed_ = false;    // no more frames: close() or abort() began
+  bool finished_ = false;  // the final metadata is written (close) or the rows dropped (abort)
   std::vector<FramePlanes> level_frames_;  // [k] for level k >= 1; [0] for a byte-swapped level 0
 
   Failure failure_;
@@ -79,13 +96,13 @@ class Writer::Impl {
   std::vector<std::unique_ptr<ArrayWriter>> arrays_;  // destroyed first: waits for the workers
 };
 
-Writer::Impl::Impl(const Settings& settings, RowWrittenCallback on_row_written)
+Writer::Impl::Impl(const Settings& settings, std::unique_ptr<Store> store, RowWrittenCallback on_row_written)
     : settings_((validate(settings), settings)),
       on_row_written_(std::move(on_row_written)),
       sample_size_(sample_size(settings.data_type)),
       levels_(pyramid_levels(settings)),
       codecs_(make_codec_chain(settings.compression, settings.data_type)),
-      store_(make_store(settings)),
+      store_(store ? std::move(store) : make_store(settings, &store_cancellation_)),
       rows_published_(levels_.size(), 0),
       pool_(settings.max_threads) {
   prepare_location(*store_, settings.overwrite);
@@ -96,7 +113,7 @@ Writer::Impl::Impl(const Settings& settings, RowWrittenCallback on_row_written)
   if (settings.zarr_version == 2)
     store_->put(std::string(array_path) + "/.zattrs", as_bytes(to_text(user_attributes)));
 
-  const WriteContext context{*store_, codecs_, pool_, failure_, bytes_written_, chunks_written_};
+  const WriteContext context{*store_, codecs_, pool_, failure_, bytes_written_, chunks_written_, cancellation_};
   for (std::size_t k = 0; k < levels_.size(); ++k) {
     ArrayLayout layout;
     layout.path = level_path(k);
@@ -111,7 +128,8 @@ Writer::Impl::Impl(const Settings& settings, RowWrittenCallback on_row_written)
     layout.chunks_per_shard_x = settings.chunks_per_shard_x;
     if (k == 0 && settings.zarr_version == 3) layout.attributes = user_attributes;
     arrays_.push_back(std::make_unique<ArrayWriter>(
-        layout, settings.rows_in_flight, context, [this, k](std::uint64_t rows) { rows_published(k, rows); }));
+        layout, settings.rows_in_flight, context,
+        [this, k](const PublishedShape& shape) { rows_published(k, shape.rows); }));
   }
 
   for (std::size_t k = 0; k < levels_.size(); ++k)
@@ -155,7 +173,11 @@ void Writer::Impl::check_frame(const FrameView& frame) const {
 void Writer::Impl::append(const FrameView& frame) {
   if (closed_) throw Error(ErrorCode::invalid_frame, "frame appended after the writer was closed");
   failure_.rethrow_if_failed();
+  if (cancellation_.cancelled()) throw recording_interrupted("before this frame: it was not appended");
   check_frame(frame);
+  // Every level's row buffer first: a wait that cancel() ends then leaves no
+  // level a frame ahead of another.
+  for (auto& array : arrays_) array->prepare_row();
   arrays_[0]->append(frame);
   if (levels_.size() > 1) append_pyramid(frame);
   ++frames_;
@@ -202,16 +224,39 @@ void Writer::Impl::rows_published(std::size_t level, std::uint64_t rows) {
 }
 
 void Writer::Impl::close() {
-  if (closed_) {
+  if (finished_) {
     failure_.rethrow_if_failed();  // a failed recording stays failed
     return;
   }
-  closed_ = true;
-  for (auto& array : arrays_) array->submit_last_row();
+  if (cancellation_.cancelled()) throw recording_interrupted("before it was closed: nothing was closed");
+  if (!closed_) {
+    closed_ = true;
+    for (auto& array : arrays_) array->submit_last_row();
+  }
+  // Error(cancelled) leaves finished_ false: close() again waits on.
   for (auto& array : arrays_) array->wait_idle();
+  finished_ = true;
   failure_.rethrow_if_failed();
   try {
     for (auto& array : arrays_) array->publish_final(frames_);
+    store_->flush();
+  } catch (...) {
+    failure_.record(std::current_exception());
+    throw;
+  }
+}
+
+void Writer::Impl::abort() {
+  if (finished_) {
+    failure_.rethrow_if_failed();
+    return;
+  }
+  closed_ = finished_ = true;
+  // Every array stops taking rows before any is waited for.
+  for (auto& array : arrays_) array->drop_pending_rows();
+  for (auto& array : arrays_) array->drain();
+  failure_.rethrow_if_failed();
+  try {
     store_->flush();
   } catch (...) {
     failure_.record(std::current_exception());
@@ -229,11 +274,18 @@ Stats Writer::Impl::stats() const {
 }
 
 Writer::Writer(const Settings& settings, RowWrittenCallback on_row_written)
-    : impl_(std::make_unique<Impl>(settings, std::move(on_row_written))) {}
+    : impl_(std::make_unique<Impl>(settings, nullptr, std::move(on_row_written))) {}
+
+Writer::Writer(const Settings& settings, std::unique_ptr<Store> store, RowWrittenCallback on_row_written)
+    : impl_(std::make_unique<Impl>(settings, std::move(store), std::move(on_row_written))) {}
 
 Writer::~Writer() {
   try {
-    impl_->close();
+    // A pending cancel asked not to wait: the queued rows are not written.
+    if (impl_->cancel_requested())
+      impl_->abort();
+    else
+      impl_->close();
   } catch (...) {
     // Documented: errors at destruction are dropped; call close() to see them.
   }
@@ -241,6 +293,10 @@ Writer::~Writer() {
 
 void Writer::append(const FrameView& frame) { impl_->append(frame); }
 void Writer::close() { impl_->close(); }
+void Writer::cancel() { impl_->cancel(); }
+void Writer::resume() { impl_->resume(); }
+void Writer::give_up_stalled_transfers() { impl_->give_up_stalled_transfers(); }
+void Writer::abort() { impl_->abort(); }
 Stats Writer::stats() const { return impl_->stats(); }
 
 }  // namespace zarr

@@ -7,6 +7,7 @@
 
 #include "zarr/frame.hh"
 #include "zarr/settings.hh"
+#include "zarr/store.hh"
 
 namespace zarr {
 
@@ -27,7 +28,11 @@ class Writer {
   // Validates the settings, prepares the location and writes the metadata.
   // Throws zarr::Error.
   explicit Writer(const Settings& settings, RowWrittenCallback on_row_written = {});
-  // Closes if close() was not called; errors are swallowed here, so call close().
+  // The same, writing into `store` instead of the one settings.location asks
+  // for (tests, custom storage); settings.location then only names the dataset.
+  Writer(const Settings& settings, std::unique_ptr<Store> store, RowWrittenCallback on_row_written = {});
+  // Closes if neither close() nor abort() was called, or aborts if a cancel
+  // is requested; errors are swallowed here, so call close().
   ~Writer();
 
   Writer(const Writer&) = delete;
@@ -38,8 +43,38 @@ class Writer {
   void append(const FrameView& frame);
 
   // Writes the partial last row and the final metadata. Throws zarr::Error.
-  // Safe to call more than once.
+  // Safe to call more than once; after Error(cancelled), calling it again
+  // (after resume()) goes on waiting where it stopped.
   void close();
+
+  // Any thread, at any time: ends at once, with Error(cancelled), an
+  // append() waiting for a free row buffer or a close() waiting for the
+  // workers (GStreamer's unlock). Until resume(), append() and close() throw
+  // Error(cancelled) at once. The frame of an interrupted append() is not
+  // recorded; nothing else is lost: rows already handed to the workers are
+  // still written. (A store given the cancellation may also end its own
+  // waits: an S3 request then fails, and so does the recording.)
+  void cancel();
+  // Clears the request (GStreamer's unlock_stop): append() and close() work
+  // again, unless the recording failed meanwhile (they then throw that).
+  void resume();
+  // Until resume(): the store gives up a transfer that has stalled (no byte
+  // moved for a second) and does not retry, while moving transfers and new
+  // requests go on; cancel() does this too. For a stop that still finishes
+  // (close() or abort() after resume()) and must not hang on a dead store:
+  // the recording then fails with Error(cancelled) at the stalled object.
+  void give_up_stalled_transfers();
+
+  // Stops fast, instead of close(), when the end of the recording does not
+  // matter (a stop without end of stream): the partial row being filled and
+  // the rows no worker has started yet are dropped, the rows being written
+  // finish (waited for, even when cancelled), then the dataset is flushed.
+  // Each array's shape stays at the rows stored before the first dropped
+  // one: a readable dataset of whole rows. Afterwards it is closed (close()
+  // and abort() do nothing, append() is refused). Not concurrently with
+  // append() or close(): cancel() first to end one that blocks. Throws
+  // zarr::Error: a worker's failure, or the flush's.
+  void abort();
 
   Stats stats() const;
 

@@ -35,6 +35,7 @@ const char* code_name(zarr::ErrorCode code) {
     case zarr::ErrorCode::write_failed: return "write_failed";
     case zarr::ErrorCode::no_space: return "no_space";
     case zarr::ErrorCode::invalid_frame: return "invalid_frame";
+    case zarr::ErrorCode::cancelled: return "cancelled";
   }
   return "unknown";
 }

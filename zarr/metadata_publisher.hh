@@ -1,0 +1,75 @@
+// An array's metadata (.zarray, or zarr.json with v3) as readers may see it
+// during the recording: its shape grows strictly in row order, and only
+// once every chunk of a row is stored. Rows may finish out of order on the
+// workers; a row finishing before an earlier one waits for it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "zarr/metadata.hh"
+#include "zarr/store.hh"
+
+namespace zarr {
+
+// What the metadata says is on disk, after a row was published.
+struct PublishedShape {
+  std::uint64_t rows = 0;    // t-chunk rows (shard rows when sharded) the shape covers
+  std::uint64_t frames = 0;  // the shape along t
+  bool operator==(const PublishedShape&) const = default;
+};
+
+class MetadataPublisher {
+ public:
+  // Called once per published row, in row order, with no lock of the
+  // publisher held: it may post a message, or call the publisher again.
+  using OnPublished = std::function<void(const PublishedShape&)>;
+
+  // Writes the metadata at `path` (the array's folder) with a shape of no
+  // frames. Throws the store's zarr::Error.
+  MetadataPublisher(Store& store, std::string path, int zarr_version, ArrayMetadata metadata,
+                    OnPublished on_published);
+
+  MetadataPublisher(const MetadataPublisher&) = delete;
+  MetadataPublisher& operator=(const MetadataPublisher&) = delete;
+
+  // Row `row`, holding `frames` frames, is stored: publishes it and the
+  // finished rows after it once every earlier row is published, each row's
+  // metadata written then announced before the next one's. Any thread; a
+  // row another thread is publishing rows for is left to that thread.
+  // Throws the store's zarr::Error or the callback's exception (the rows
+  // not published stay waiting).
+  void row_finished(std::uint64_t row, std::uint32_t frames);
+
+  // The t-chunk of a recording shorter than one: exactly its frames
+  // instead of padding to the full plane count. Before that row finishes.
+  void set_chunk_planes(std::uint32_t planes);
+
+  // Writes the metadata with `frames` along t, once every row is published
+  // (close). With no frames, the t-chunk becomes 1, the smallest valid one.
+  void publish_final(std::uint64_t frames);
+
+  PublishedShape published() const;
+
+ private:
+  void write_locked();
+
+  Store& store_;
+  const std::string key_;
+  const int zarr_version_;
+  const OnPublished on_published_;
+
+  mutable std::mutex mutex_;
+  ArrayMetadata metadata_;
+  PublishedShape published_;
+  std::map<std::uint64_t, std::uint32_t> finished_rows_;  // row -> frames, waiting for earlier rows
+  // One thread publishes at a time, the one whose call found nobody
+  // publishing: rows finished meanwhile wait in finished_rows_ for it, so
+  // the order holds without calling out under the lock.
+  bool publishing_ = false;
+};
+
+}  // namespace zarr
