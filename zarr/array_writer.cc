@@ -31,6 +31,7 @@ struct ArrayWriter::RowJob {
   ChunkRow& row;
   std::uint32_t inner_planes_stored;
   std::atomic<std::size_t> jobs_left;
+  std::atomic<std::uint64_t> bytes_stored{0};
   // Decided by the first of the row's jobs to start, so that a row is
   // written whole or not at all when pending rows are dropped.
   std::atomic<Fate> fate{Fate::undecided};
@@ -142,9 +143,11 @@ void ArrayWriter::write_chunk(RowJob& job, std::size_t index) {
     const std::size_t n = context_.codecs.encode(raw, {encoded.data(), encoded.size()});
     context_.store.put(key, {encoded.data(), n});
     context_.bytes_written += n;
+    job.bytes_stored += n;
   } else {
     context_.store.put(key, raw);
     context_.bytes_written += raw.size();
+    job.bytes_stored += raw.size();
   }
   ++context_.chunks_written;
 }
@@ -156,13 +159,14 @@ void ArrayWriter::write_shard(RowJob& job, std::size_t index) {
   const ShardPosition at = shards_.position(index);
   context_.store.put_parts(chunk_key_v3(layout_.path, job.row.row, at.c, at.y, at.x), shard.parts());
   context_.bytes_written += shard.bytes();
+  job.bytes_stored += shard.bytes();
   ++context_.chunks_written;
 }
 
 void ArrayWriter::finish_row(RowJob& job) {
   if (job.fate == RowJob::Fate::written && !context_.failure.failed()) {
     try {
-      publisher_.row_finished(job.row.row, job.row.frames);
+      publisher_.row_finished(job.row.row, job.row.frames, job.bytes_stored);
     } catch (...) {
       context_.failure.record(std::current_exception());
     }

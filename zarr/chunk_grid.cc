@@ -6,27 +6,9 @@ namespace zarr {
 
 namespace {
 
-std::uint32_t clamp_tile(std::uint32_t tile, std::uint32_t extent) {
-  return (tile == 0 || tile > extent) ? extent : tile;
-}
-
 std::uint32_t ceil_div(std::uint32_t a, std::uint32_t b) { return (a + b - 1) / b; }
 
 }  // namespace
-
-ChunkShape derive_chunk_shape(const Settings& settings) {
-  ChunkShape shape;
-  shape.width = clamp_tile(settings.tile_width, settings.width);
-  shape.height = clamp_tile(settings.tile_height, settings.height);
-  shape.planes = settings.tile_planes;
-  if (shape.planes == 0) {
-    const std::uint64_t plane_bytes =
-        std::uint64_t(shape.width) * shape.height * sample_size(settings.data_type);
-    const std::uint64_t planes = settings.max_bytes_per_chunk / plane_bytes;
-    shape.planes = std::uint32_t(std::clamp<std::uint64_t>(planes, 1, UINT32_MAX));
-  }
-  return shape;
-}
 
 ChunkGrid::ChunkGrid(std::uint32_t channels, std::uint32_t height, std::uint32_t width, ChunkShape chunk)
     : channels_(channels),

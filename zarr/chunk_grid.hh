@@ -5,8 +5,6 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "zarr/settings.hh"
-
 namespace zarr {
 
 // Chunk extent along (t, y, x); along c a chunk is always one channel.
@@ -16,11 +14,6 @@ struct ChunkShape {
   std::uint32_t width = 0;
   bool operator==(const ChunkShape&) const = default;
 };
-
-// The rule of Settings: a tile width/height of 0 or larger than the frame is
-// the whole extent; tile_planes 0 is floor(max_bytes_per_chunk / tile bytes),
-// at least 1. Expects width, height and the sample size to be non-zero.
-ChunkShape derive_chunk_shape(const Settings& settings);
 
 // Position of one chunk within a t-chunk row.
 struct ChunkPosition {

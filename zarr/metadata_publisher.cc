@@ -22,16 +22,17 @@ MetadataPublisher::MetadataPublisher(Store& store, std::string path, int zarr_ve
   write_locked();
 }
 
-void MetadataPublisher::row_finished(std::uint64_t row, std::uint32_t frames) {
+void MetadataPublisher::row_finished(std::uint64_t row, std::uint32_t frames, std::uint64_t bytes) {
   std::unique_lock lock(mutex_);
-  finished_rows_[row] = frames;
+  finished_rows_[row] = {frames, bytes};
   if (publishing_) return;  // the thread publishing now publishes this row too, in its turn
   publishing_ = true;
   try {
     while (!finished_rows_.empty() && finished_rows_.begin()->first == published_.rows) {
-      metadata_.shape[0] = published_.frames + finished_rows_.begin()->second;
+      const FinishedRow& next = finished_rows_.begin()->second;
+      metadata_.shape[0] = published_.frames + next.frames;
       write_locked();
-      published_ = {published_.rows + 1, metadata_.shape[0]};
+      published_ = {published_.rows + 1, metadata_.shape[0], published_.bytes + next.bytes};
       finished_rows_.erase(finished_rows_.begin());
       if (on_published_) {
         // Before the next row is written, so that the metadata on disk is

@@ -19,6 +19,7 @@ namespace zarr {
 struct PublishedShape {
   std::uint64_t rows = 0;    // t-chunk rows (shard rows when sharded) the shape covers
   std::uint64_t frames = 0;  // the shape along t
+  std::uint64_t bytes = 0;   // chunk (or shard) bytes stored for those rows
   bool operator==(const PublishedShape&) const = default;
 };
 
@@ -36,13 +37,13 @@ class MetadataPublisher {
   MetadataPublisher(const MetadataPublisher&) = delete;
   MetadataPublisher& operator=(const MetadataPublisher&) = delete;
 
-  // Row `row`, holding `frames` frames, is stored: publishes it and the
+  // Row `row`, holding `frames` frames in `bytes` stored bytes, is stored: publishes it and the
   // finished rows after it once every earlier row is published, each row's
   // metadata written then announced before the next one's. Any thread; a
   // row another thread is publishing rows for is left to that thread.
   // Throws the store's zarr::Error or the callback's exception (the rows
   // not published stay waiting).
-  void row_finished(std::uint64_t row, std::uint32_t frames);
+  void row_finished(std::uint64_t row, std::uint32_t frames, std::uint64_t bytes = 0);
 
   // The t-chunk of a recording shorter than one: exactly its frames
   // instead of padding to the full plane count. Before that row finishes.
@@ -65,7 +66,11 @@ class MetadataPublisher {
   mutable std::mutex mutex_;
   ArrayMetadata metadata_;
   PublishedShape published_;
-  std::map<std::uint64_t, std::uint32_t> finished_rows_;  // row -> frames, waiting for earlier rows
+  struct FinishedRow {
+    std::uint32_t frames;
+    std::uint64_t bytes;
+  };
+  std::map<std::uint64_t, FinishedRow> finished_rows_;  // waiting for earlier rows
   // One thread publishes at a time, the one whose call found nobody
   // publishing: rows finished meanwhile wait in finished_rows_ for it, so
   // the order holds without calling out under the lock.

@@ -6,8 +6,7 @@
 
 namespace zarr {
 
-std::vector<Level> pyramid_levels(const Settings& settings) {
-  const ChunkShape tile = derive_chunk_shape(settings);
+std::vector<Level> pyramid_levels(const Settings& settings, ChunkShape tile) {
   std::vector<Level> levels = {{settings.width, settings.height, tile}};
   if (!settings.multiscale) return levels;
   while (levels.back().width > tile.width || levels.back().height > tile.height) {

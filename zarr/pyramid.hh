@@ -19,7 +19,7 @@ struct Level {
   ChunkShape chunk;  // the (inner) chunk of this level's array
 };
 
-// Expects validated settings.
-std::vector<Level> pyramid_levels(const Settings& settings);
+// Expects validated settings and the level 0 chunk validate() derived.
+std::vector<Level> pyramid_levels(const Settings& settings, ChunkShape tile);
 
 }  // namespace zarr

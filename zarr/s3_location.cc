@@ -11,7 +11,7 @@ namespace {
 constexpr std::string_view scheme = "s3://";
 
 [[noreturn]] void reject(const std::string& location, const std::string& why) {
-  throw Error(ErrorCode::invalid_setting, "invalid setting location: \"" + location + "\" " + why);
+  throw invalid_setting("location", "\"" + location + "\" " + why);
 }
 
 bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }

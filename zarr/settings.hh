@@ -1,11 +1,16 @@
 // What a dataset looks like: array geometry, data type, chunking, compression.
-// Plain data; Writer validates it and says which setting is wrong.
+// Plain data; the checks below say which setting is wrong, by the public
+// names of zarr/setting_table.hh (Error::setting()).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "zarr/chunk_grid.hh"
 
 namespace zarr {
 
@@ -31,7 +36,7 @@ struct Compression {
 // variables or the shared AWS files (see zarr/s3_credentials.hh).
 struct S3Options {
   std::string endpoint;               // "" = https://s3.<region>.amazonaws.com ; e.g. "http://127.0.0.1:7480" (path-style addressing)
-  std::string region = "us-east-1";
+  std::string region = "us-east-1";  // "" means us-east-1 too
   std::uint64_t multipart_threshold = 64ull << 20;  // objects larger than this use multipart upload; >= 5 MiB
 };
 
@@ -104,8 +109,38 @@ inline constexpr std::uint64_t min_multipart_part = 5ull << 20;  // S3's smalles
 // "[[[[..." overflowed the stack), and Python's json cannot read deep documents.
 inline constexpr int max_metadata_depth = 256;
 
-// Throws zarr::Error(invalid_setting) naming the first wrong setting.
-void validate(const Settings& settings);
+// Checks every setting that needs no frame geometry (location, chunk-size
+// rule, compression, metadata, Zarr version and sharding, S3 options, the
+// table's bounds) and, for a filesystem location, that it may be written
+// (empty or missing, or a Zarr dataset with overwrite). zarrsink calls it
+// before frames come. Throws zarr::Error naming the first wrong setting.
+void check_settings(const Settings& settings);
+
+// What the checks derived, so that nothing derives it again.
+struct CheckedSettings {
+  ChunkShape chunk;                 // level 0's (inner) chunk: the one clamp of the tile sizes
+  nlohmann::json user_attributes;   // user_metadata_json parsed, {} when empty
+};
+
+// check_settings() without the location's contents, plus everything that
+// needs the frame geometry. Throws zarr::Error(invalid_setting).
+CheckedSettings validate(const Settings& settings);
+
+// A setting that was used differently from how it was set, for the user's
+// information (zarrsink posts each as a warning).
+struct SettingNotice {
+  std::string setting;  // public name
+  std::string message;
+};
+std::vector<SettingNotice> setting_notices(const Settings& settings);
+
+// The rule of Settings: a tile width/height of 0 or larger than the frame is
+// the whole extent; tile_planes 0 is floor(max_bytes_per_chunk / tile bytes),
+// at least 1. Expects width, height and the sample size to be non-zero.
+ChunkShape derive_chunk_shape(const Settings& settings);
+
+// "us-east-1" when the region is empty.
+std::string s3_region(const S3Options& options);
 
 const char* to_string(DataType type);
 const char* to_string(Shuffle shuffle);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <deque>
 #include <mutex>
 #include <vector>
 
@@ -41,6 +42,12 @@ struct FramePlanes {
   FrameView view() const { return {views, false}; }
 };
 
+// Empty settings that mean a default, filled in once.
+Settings with_defaults(Settings settings) {
+  settings.s3.region = s3_region(settings.s3);
+  return settings;
+}
+
 }  // namespace
 
 class Writer::Impl {
@@ -66,10 +73,11 @@ class Writer::Impl {
  private:
   void check_frame(const FrameView& frame) const;
   void append_pyramid(const FrameView& frame);
-  void rows_published(std::size_t level, std::uint64_t rows);
+  void rows_published(std::size_t level, const PublishedShape& shape);
   void write_group_metadata();
 
   const Settings settings_;
+  const CheckedSettings checked_;
   const RowWrittenCallback on_row_written_;
   const std::size_t sample_size_;
   const std::vector<Level> levels_;
@@ -87,28 +95,30 @@ class Writer::Impl {
   Failure failure_;
   std::atomic<std::uint64_t> frames_{0}, bytes_in_{0}, bytes_written_{0}, chunks_written_{0};
 
-  // Rows announced through on_row_written_: those every level has published.
+  // What on_row_written_ announces: the rows every level has published.
   std::mutex published_mutex_;
-  std::vector<std::uint64_t> rows_published_;
-  std::uint64_t rows_announced_ = 0;
+  std::vector<std::deque<PublishedShape>> published_;  // per level: its shapes past the rows announced
+  std::uint64_t rows_on_disk_ = 0;
+  Progress on_disk_;              // of rows_on_disk_
+  std::uint64_t frames_announced_ = 0;
+  bool announcing_ = false;       // a worker is calling on_row_written_
 
   ThreadPool pool_;  // joined (after the arrays wait for their rows) before anything it uses goes away
   std::vector<std::unique_ptr<ArrayWriter>> arrays_;  // destroyed first: waits for the workers
 };
 
 Writer::Impl::Impl(const Settings& settings, std::unique_ptr<Store> store, RowWrittenCallback on_row_written)
-    : settings_((validate(settings), settings)),
+    : settings_(with_defaults(settings)),
+      checked_(validate(settings_)),
       on_row_written_(std::move(on_row_written)),
       sample_size_(sample_size(settings.data_type)),
-      levels_(pyramid_levels(settings)),
+      levels_(pyramid_levels(settings_, checked_.chunk)),
       codecs_(make_codec_chain(settings.compression, settings.data_type)),
-      store_(store ? std::move(store) : make_store(settings, &store_cancellation_)),
-      rows_published_(levels_.size(), 0),
+      store_(store ? std::move(store) : make_store(settings_, &store_cancellation_)),
+      published_(levels_.size()),
       pool_(settings.max_threads) {
   prepare_location(*store_, settings.overwrite);
-  const nlohmann::json user_attributes = settings.user_metadata_json.empty()
-                                             ? nlohmann::json::object()
-                                             : nlohmann::json::parse(settings.user_metadata_json);
+  const nlohmann::json& user_attributes = checked_.user_attributes;
   write_group_metadata();
   if (settings.zarr_version == 2)
     store_->put(std::string(array_path) + "/.zattrs", as_bytes(to_text(user_attributes)));
@@ -129,7 +139,7 @@ Writer::Impl::Impl(const Settings& settings, std::unique_ptr<Store> store, RowWr
     if (k == 0 && settings.zarr_version == 3) layout.attributes = user_attributes;
     arrays_.push_back(std::make_unique<ArrayWriter>(
         layout, settings.rows_in_flight, context,
-        [this, k](const PublishedShape& shape) { rows_published(k, shape.rows); }));
+        [this, k](const PublishedShape& shape) { rows_published(k, shape); }));
   }
 
   for (std::size_t k = 0; k < levels_.size(); ++k)
@@ -213,14 +223,44 @@ void Writer::Impl::append_pyramid(const FrameView& frame) {
   }
 }
 
-void Writer::Impl::rows_published(std::size_t level, std::uint64_t rows) {
-  std::lock_guard lock(published_mutex_);
-  rows_published_[level] = rows;
-  const std::uint64_t everywhere = *std::min_element(rows_published_.begin(), rows_published_.end());
-  while (rows_announced_ < everywhere) {
-    ++rows_announced_;
-    if (on_row_written_) on_row_written_(stats());
+// Every level publishes the same rows (they hold the same frames), each in
+// order, on whichever worker finished it. A row is on disk for a reader once
+// every level has published it; its figures then add up the levels' bytes.
+void Writer::Impl::rows_published(std::size_t level, const PublishedShape& shape) {
+  std::unique_lock lock(published_mutex_);
+  published_[level].push_back(shape);
+  std::uint64_t everywhere = UINT64_MAX;
+  for (const auto& shapes : published_) everywhere = std::min(everywhere, shapes.empty() ? rows_on_disk_ : shapes.back().rows);
+  if (everywhere > rows_on_disk_) {
+    Progress now;
+    for (auto& shapes : published_) {
+      while (shapes.front().rows < everywhere) shapes.pop_front();
+      now.frames = shapes.front().frames;
+      now.bytes_written += shapes.front().bytes;
+      shapes.pop_front();
+    }
+    now.bytes_in = now.frames * settings_.width * settings_.height * settings_.channels * sample_size_;
+    rows_on_disk_ = everywhere;
+    on_disk_ = now;
   }
+  if (!on_row_written_ || announcing_) return;  // the worker announcing now also announces this
+  // One worker announces at a time, without this lock: the callback may
+  // post a message or read the stats, and its figures never go backwards.
+  announcing_ = true;
+  while (on_disk_.frames > frames_announced_) {
+    const Progress progress = on_disk_;
+    frames_announced_ = progress.frames;
+    lock.unlock();
+    try {
+      on_row_written_(progress);
+    } catch (...) {
+      lock.lock();
+      announcing_ = false;
+      throw;
+    }
+    lock.lock();
+  }
+  announcing_ = false;
 }
 
 void Writer::Impl::close() {

@@ -1,4 +1,5 @@
-// Streams frames into a chunked, compressed Zarr v2 dataset.
+// Streams frames into a chunked, compressed Zarr dataset (v2 or v3, optionally
+// sharded, with a multiscale pyramid).
 #pragma once
 
 #include <cstdint>
@@ -19,9 +20,19 @@ struct Stats {
   double compression_ratio() const { return bytes_written ? double(bytes_in) / bytes_written : 0.0; }
 };
 
-// Called (from a worker thread) each time a whole chunk row along t is on
-// disk and the array's shape says so.
-using RowWrittenCallback = std::function<void(const Stats&)>;
+// What is on disk and readable: the frames every array's published shape
+// covers, and the chunk bytes of those rows.
+struct Progress {
+  std::uint64_t frames = 0;
+  std::uint64_t bytes_in = 0;       // raw sample bytes of those frames (level 0)
+  std::uint64_t bytes_written = 0;  // chunk bytes stored for them (every level)
+  double compression_ratio() const { return bytes_written ? double(bytes_in) / bytes_written : 0.0; }
+};
+
+// Called from a worker thread, holding none of the library's locks, after
+// chunk rows are on disk and the shapes say so. Calls never overlap and
+// their figures never go backwards; a call may cover several rows.
+using RowWrittenCallback = std::function<void(const Progress&)>;
 
 class Writer {
  public:

@@ -73,10 +73,9 @@ bool is_storable_object(const std::string& text) {
   return !parsed.is_discarded() && parsed.is_object() && deepest <= zarr::max_metadata_depth;
 }
 
-void write_like_the_writer(const zarr::Settings& settings) {
-  const json user_attributes =
-      settings.user_metadata_json.empty() ? json::object() : json::parse(settings.user_metadata_json);
-  const std::vector<zarr::Level> levels = zarr::pyramid_levels(settings);
+void write_like_the_writer(const zarr::Settings& settings, const zarr::CheckedSettings& checked) {
+  const json& user_attributes = checked.user_attributes;
+  const std::vector<zarr::Level> levels = zarr::pyramid_levels(settings, checked.chunk);
   const zarr::OmeImage image = zarr::ome_image(settings, levels);
 
   zarr::ArrayMetadata array;
@@ -104,15 +103,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (int zarr_version : {2, 3}) {
     const zarr::Settings settings = settings_for(metadata, zarr_version);
     bool accepted = true;
+    zarr::CheckedSettings checked;
     try {
-      zarr::validate(settings);
+      checked = zarr::validate(settings);
     } catch (const zarr::Error& e) {
       if (e.code() != zarr::ErrorCode::invalid_setting) finding("validate threw a zarr::Error that is not invalid_setting", e.what());
-      if (std::string(e.what()).find("user_metadata_json") == std::string::npos)
-        finding("refusal does not name user_metadata_json", e.what());
+      if (e.setting() != "metadata") finding("refusal does not name the setting metadata", e.what());
       accepted = false;
     }
-    if (accepted) write_like_the_writer(settings);
+    if (accepted) write_like_the_writer(settings, checked);
     else if (is_storable_object(metadata)) finding("validate refused a JSON object");
   }
   return 0;

@@ -1,4 +1,5 @@
 #include "zarr/chunk_grid.hh"
+#include "zarr/settings.hh"
 
 #include <gtest/gtest.h>
 

@@ -144,4 +144,15 @@ TEST(MetadataPublisher, FailedWriteKeepsTheShapeAndTheRowWaiting) {
 }
 
 }  // namespace
+TEST(MetadataPublisher, BytesAddUpOverThePublishedRowsOnly) {
+  MemoryStore store;
+  std::vector<PublishedShape> announced;
+  MetadataPublisher publisher(store, "0", 2, metadata_of_4_plane_chunks(),
+                              [&](const PublishedShape& shape) { announced.push_back(shape); });
+  publisher.row_finished(1, 4, 700);  // waits for row 0: not on disk for a reader yet
+  EXPECT_EQ(publisher.published(), (PublishedShape{0, 0, 0}));
+  publisher.row_finished(0, 4, 300);
+  EXPECT_EQ(announced, (std::vector<PublishedShape>{{1, 4, 300}, {2, 8, 1000}}));
+}
+
 }  // namespace zarr

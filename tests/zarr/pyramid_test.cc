@@ -17,8 +17,10 @@ Settings frame(std::uint32_t width, std::uint32_t height, std::uint32_t tile_wid
   return s;
 }
 
+std::vector<Level> levels_of(const Settings& s) { return pyramid_levels(s, validate(s).chunk); }
+
 TEST(Pyramid, HalvesUntilALevelFitsInOneTile) {
-  const std::vector<Level> levels = pyramid_levels(frame(1920, 1080, 256, 256));
+  const std::vector<Level> levels = levels_of(frame(1920, 1080, 256, 256));
   ASSERT_EQ(levels.size(), 4u);
   EXPECT_EQ(levels[1].width, 960u);
   EXPECT_EQ(levels[1].height, 540u);
@@ -30,7 +32,7 @@ TEST(Pyramid, HalvesUntilALevelFitsInOneTile) {
 }
 
 TEST(Pyramid, OddSizesRoundUp) {
-  const std::vector<Level> levels = pyramid_levels(frame(1001, 7, 100, 2));
+  const std::vector<Level> levels = levels_of(frame(1001, 7, 100, 2));
   ASSERT_EQ(levels.size(), 5u);  // 1001x7, 501x4, 251x2, 126x1, 63x1
   EXPECT_EQ(levels[1].width, 501u);
   EXPECT_EQ(levels[1].height, 4u);
@@ -39,10 +41,10 @@ TEST(Pyramid, OddSizesRoundUp) {
 }
 
 TEST(Pyramid, WholeFrameTilesOrMultiscaleOffGiveOneLevel) {
-  EXPECT_EQ(pyramid_levels(frame(640, 480, 0, 0)).size(), 1u);
+  EXPECT_EQ(levels_of(frame(640, 480, 0, 0)).size(), 1u);
   Settings off = frame(1920, 1080, 256, 256);
   off.multiscale = false;
-  EXPECT_EQ(pyramid_levels(off).size(), 1u);
+  EXPECT_EQ(levels_of(off).size(), 1u);
 }
 
 }  // namespace

@@ -77,7 +77,7 @@ class Failures(unittest.TestCase):
             (dict(height=70000), "height"),
             (dict(channels=0), "channels"),
             (dict(compressor="blosc-lz4", clevel=12), "clevel"),
-            (dict(tile_planes=0, max_bytes_per_chunk=0), "max_bytes_per_chunk"),
+            (dict(tile_planes=0, max_bytes_per_chunk=0), "\"max-bytes-per-chunk\""),
             (dict(metadata="[1, 2]"), "must be a JSON object"),
             (dict(metadata="{\"a\": }"), "parse error"),
         ]

@@ -156,7 +156,7 @@ int run(std::map<std::string, std::string>& options) {
 
   try {
     std::uint64_t rows_written = 0;
-    zarr::Writer writer(settings, [&](const zarr::Stats&) {
+    zarr::Writer writer(settings, [&](const zarr::Progress&) {
       if (kill_after_rows && ++rows_written == kill_after_rows) std::raise(SIGKILL);
     });
 

@@ -55,7 +55,7 @@ TEST(Writer, ShapeIsOnDiskWhenTheRowCallbackRuns) {
   const Settings s = small(dir / "run.zarr");
   std::vector<std::uint64_t> shapes_seen;
   std::vector<std::uint64_t> frames_reported;
-  Writer writer(s, [&](const Stats& stats) {
+  Writer writer(s, [&](const Progress& stats) {
     shapes_seen.push_back(zarray(s.location)["shape"][0]);
     frames_reported.push_back(stats.frames);
   });
