@@ -18,6 +18,16 @@
  * usual AWS environment variables or files, never from a property. See
  * docs/object-storage.md.
  *
+ * The dataset properties are made from the library's setting table and are
+ * frozen while a recording is open (READY -> PAUSED until back in READY): a
+ * change is refused with a warning naming the property. A flushing seek or a
+ * stop wakes a frame waiting for the writer (unlock); `stop-policy` says what
+ * a stop without EOS keeps (`finish`: every frame; `abort`: whole rows
+ * already being written). When chunk rows are on disk the element posts a
+ * `zarrsink-progress` element message (unless `post-messages=false`) with
+ * `frames`, `bytes-written`, `compression-ratio` and `running-time` of what
+ * a reader can read at that moment.
+ *
  * ## Example launch line
  * |[
  * gst-launch-1.0 -e acqsrc camera="simulated: radial sin" exposure-time-us=50000 num-buffers=10 \
@@ -327,6 +337,8 @@ static gboolean gst_zarr_sink_set_caps(GstBaseSink* base, GstCaps* caps) {
   for (const zarr::SettingNotice& notice : zarr::setting_notices(settings))
     GST_ELEMENT_WARNING(sink, RESOURCE, SETTINGS, ("%s", notice.message.c_str()), ("property %s", notice.setting.c_str()));
 
+  GST_DEBUG_OBJECT(sink, "opening %s (S3 endpoint \"%s\", region \"%s\"; credentials are the library's business, never logged)",
+                   settings.location.c_str(), settings.s3.endpoint.c_str(), settings.s3.region.c_str());
   auto times = std::make_shared<FrameTimes>();
   std::shared_ptr<zarr::Writer> writer;
   try {
