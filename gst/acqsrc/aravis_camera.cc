@@ -15,7 +15,7 @@
 // memcpy per frame is small next to compression, and a capture buffer is
 // never read after it is back in the stream (the bug of Aravis' own
 // aravissrc).
-#include "camera_backends.hh"
+#include "gst/acqsrc/camera_backends.hh"
 
 #include <arv.h>
 
@@ -29,13 +29,13 @@
 namespace acqsrc {
 namespace {
 
-constexpr char kPrefix[] = "aravis: ";
-constexpr std::size_t kPrefixLength = sizeof(kPrefix) - 1;
-constexpr guint64 kPopTimeoutUs = 100 * 1000;   // how often a wait checks for interrupts
-constexpr guint64 kSilenceBeforeProbeUs = 1000 * 1000;
+constexpr char aravis_prefix[] = "aravis: ";
+constexpr std::size_t aravis_prefix_length = sizeof(aravis_prefix) - 1;
+constexpr guint64 pop_timeout_us = 100 * 1000;   // how often a wait checks for interrupts
+constexpr guint64 silence_before_probe_us = 1000 * 1000;
 // Address 0 is a register every GigE Vision (version) and USB3 Vision
 // (ABRM) device answers: reading it tells whether the camera is still there.
-constexpr guint64 kProbeRegister = 0;
+constexpr guint64 probe_register = 0;
 
 // Aravis keeps its interfaces and device list in global state.
 std::mutex& aravis_mutex() {
@@ -60,10 +60,10 @@ bool is_loopback(ArvCamera* camera) {
 }
 
 // GenICam name of the pixel format that fills `format`, in order of preference.
-const ArvPixelFormat kGray8Formats[] = {ARV_PIXEL_FORMAT_MONO_8};
+const ArvPixelFormat gray8_formats[] = {ARV_PIXEL_FORMAT_MONO_8};
 // Unpacked little-endian formats only: packed ones (Mono10p, Mono12Packed)
 // would need unpacking and are not offered.
-const ArvPixelFormat kGray16Formats[] = {ARV_PIXEL_FORMAT_MONO_16, ARV_PIXEL_FORMAT_MONO_14,
+const ArvPixelFormat gray16_formats[] = {ARV_PIXEL_FORMAT_MONO_16, ARV_PIXEL_FORMAT_MONO_14,
                                          ARV_PIXEL_FORMAT_MONO_12, ARV_PIXEL_FORMAT_MONO_10};
 
 class AravisCamera final : public Camera {
@@ -198,12 +198,12 @@ class AravisCamera final : public Camera {
       if (interrupted_) return std::nullopt;
       if (control_lost_) lost_ = true;
       if (lost_) throw CameraError("lost the connection to camera \"" + name_ + "\"");
-      ArvBuffer* buffer = arv_stream_timeout_pop_buffer(stream_, kPopTimeoutUs);
+      ArvBuffer* buffer = arv_stream_timeout_pop_buffer(stream_, pop_timeout_us);
       if (!buffer) {
-        silent_us += kPopTimeoutUs;
+        silent_us += pop_timeout_us;
         // Silence is normal for a triggered camera; a camera that no longer
         // answers a register read is gone.
-        if (silent_us >= kSilenceBeforeProbeUs) {
+        if (silent_us >= silence_before_probe_us) {
           check_responding();
           silent_us = 0;
         }
@@ -287,10 +287,10 @@ class AravisCamera final : public Camera {
     return std::nullopt;
   }
   std::optional<ArvPixelFormat> gray8_format() const {
-    return first_available(std::begin(kGray8Formats), std::end(kGray8Formats));
+    return first_available(std::begin(gray8_formats), std::end(gray8_formats));
   }
   std::optional<ArvPixelFormat> gray16_format() const {
-    return first_available(std::begin(kGray16Formats), std::end(kGray16Formats));
+    return first_available(std::begin(gray16_formats), std::end(gray16_formats));
   }
   static std::string pixel_format_name(ArvPixelFormat format) {
     char buffer[16];
@@ -305,7 +305,7 @@ class AravisCamera final : public Camera {
   void check_responding() {
     GError* error = nullptr;
     guint32 value = 0;
-    if (!arv_device_read_register(arv_camera_get_device(camera_), kProbeRegister, &value, &error)) {
+    if (!arv_device_read_register(arv_camera_get_device(camera_), probe_register, &value, &error)) {
       lost_ = true;
       throw CameraError("camera \"" + name_ + "\" stopped answering: " + take_message(error));
     }
@@ -368,14 +368,14 @@ std::vector<std::string> list_aravis_cameras() {
   arv_update_device_list();
   std::vector<std::string> names;
   for (unsigned i = 0; i < arv_get_n_devices(); ++i) {
-    if (const char* id = arv_get_device_id(i)) names.push_back(std::string(kPrefix) + id);
+    if (const char* id = arv_get_device_id(i)) names.push_back(std::string(aravis_prefix) + id);
   }
   return names;
 }
 
 std::unique_ptr<Camera> open_aravis_camera(const std::string& name) {
-  if (name.rfind(kPrefix, 0) != 0) return nullptr;
-  const std::string id = name.substr(kPrefixLength);
+  if (name.rfind(aravis_prefix, 0) != 0) return nullptr;
+  const std::string id = name.substr(aravis_prefix_length);
   std::lock_guard lock(aravis_mutex());
   if (is_fake_id(id)) arv_enable_interface("Fake");
   GError* error = nullptr;

@@ -2,7 +2,7 @@
 // them under their names.
 #pragma once
 
-#include "camera.hh"
+#include "gst/acqsrc/camera.hh"
 
 #include <memory>
 #include <string>

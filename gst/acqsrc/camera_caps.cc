@@ -1,4 +1,4 @@
-#include "camera_caps.hh"
+#include "gst/acqsrc/camera_caps.hh"
 
 namespace acqsrc {
 

@@ -2,7 +2,7 @@
 // the device provider (the caps each device advertises).
 #pragma once
 
-#include "camera.hh"
+#include "gst/acqsrc/camera.hh"
 
 #include <gst/video/video.h>
 

@@ -1,6 +1,6 @@
-#include "camera_registry.hh"
+#include "gst/acqsrc/camera_registry.hh"
 
-#include "camera_backends.hh"
+#include "gst/acqsrc/camera_backends.hh"
 
 namespace acqsrc {
 namespace {
@@ -16,26 +16,24 @@ struct CameraFamily {
   std::unique_ptr<Camera> (*open)(const std::string& name);
 };
 
-template <const char* kName, const char* kQuotedName, std::unique_ptr<Camera> (*kMake)()>
+template <const char* only_name, const char* quoted_name, std::unique_ptr<Camera> (*make)()>
 constexpr CameraFamily single_camera() {
-  return {kQuotedName, [] { return std::vector<std::string>{kName}; },
-          [](const std::string& name) {
-            return name == kName ? kMake() : std::unique_ptr<Camera>();
-          }};
+  return {quoted_name, [] { return std::vector<std::string>{only_name}; },
+          [](const std::string& name) { return name == only_name ? make() : std::unique_ptr<Camera>(); }};
 }
 
-constexpr char kRadialSin[] = "simulated: radial sin";
-constexpr char kUniformRandom[] = "simulated: uniform random";
-constexpr char kEmpty[] = "simulated: empty";
-constexpr char kRadialSinQuoted[] = "\"simulated: radial sin\"";
-constexpr char kUniformRandomQuoted[] = "\"simulated: uniform random\"";
-constexpr char kEmptyQuoted[] = "\"simulated: empty\"";
+constexpr char radial_sin[] = "simulated: radial sin";
+constexpr char uniform_random[] = "simulated: uniform random";
+constexpr char empty[] = "simulated: empty";
+constexpr char radial_sin_quoted[] = "\"simulated: radial sin\"";
+constexpr char uniform_random_quoted[] = "\"simulated: uniform random\"";
+constexpr char empty_quoted[] = "\"simulated: empty\"";
 
 // A new backend is one entry here.
-const CameraFamily kFamilies[] = {
-    single_camera<kRadialSin, kRadialSinQuoted, make_radial_sin_camera>(),
-    single_camera<kUniformRandom, kUniformRandomQuoted, make_uniform_random_camera>(),
-    single_camera<kEmpty, kEmptyQuoted, make_empty_camera>(),
+const CameraFamily families[] = {
+    single_camera<radial_sin, radial_sin_quoted, make_radial_sin_camera>(),
+    single_camera<uniform_random, uniform_random_quoted, make_uniform_random_camera>(),
+    single_camera<empty, empty_quoted, make_empty_camera>(),
 #ifdef ACQSRC_HAVE_ARAVIS
     {"\"aravis: <device id or IP address>\"", list_aravis_cameras, open_aravis_camera},
 #endif
@@ -44,7 +42,7 @@ const CameraFamily kFamilies[] = {
 }  // namespace
 
 std::unique_ptr<Camera> make_camera(const std::string& name) {
-  for (const CameraFamily& family : kFamilies) {
+  for (const CameraFamily& family : families) {
     if (auto camera = family.open(name)) return camera;
   }
   return nullptr;
@@ -52,7 +50,7 @@ std::unique_ptr<Camera> make_camera(const std::string& name) {
 
 std::vector<std::string> available_camera_names() {
   std::vector<std::string> names;
-  for (const CameraFamily& family : kFamilies) {
+  for (const CameraFamily& family : families) {
     for (std::string& name : family.list()) names.push_back(std::move(name));
   }
   return names;
@@ -60,7 +58,7 @@ std::vector<std::string> available_camera_names() {
 
 std::string describe_camera_naming() {
   std::string text;
-  for (const CameraFamily& family : kFamilies) {
+  for (const CameraFamily& family : families) {
     if (!text.empty()) text += ", ";
     text += family.naming;
   }

@@ -1,7 +1,7 @@
 // Maps camera names (the `camera` property) to backends.
 #pragma once
 
-#include "camera.hh"
+#include "gst/acqsrc/camera.hh"
 
 #include <memory>
 #include <string>
@@ -10,7 +10,7 @@
 namespace acqsrc {
 
 // The default camera, as in Acquire.
-inline constexpr const char* kDefaultCameraName = "simulated: radial sin";
+inline constexpr const char* default_camera_name = "simulated: radial sin";
 
 // A camera for `name`, or nullptr when no backend knows that name. Throws
 // CameraError when a backend knows the name but cannot open the camera

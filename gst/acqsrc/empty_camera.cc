@@ -1,8 +1,8 @@
 // "simulated: empty": frames of zeros, to measure the rest of a pipeline.
 // The element shares one zeroed read-only memory between all buffers, so a
 // frame costs no per-pixel work.
-#include "camera_backends.hh"
-#include "simulated_camera.hh"
+#include "gst/acqsrc/camera_backends.hh"
+#include "gst/acqsrc/simulated_camera.hh"
 
 #include <cstring>
 

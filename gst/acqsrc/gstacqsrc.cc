@@ -47,11 +47,11 @@
 #include "config.h"
 #endif
 
-#include "gstacqsrc.hh"
+#include "gst/acqsrc/gstacqsrc.hh"
 
-#include "camera_caps.hh"
-#include "camera_registry.hh"
-#include "pipeline_frame_clock.hh"
+#include "gst/acqsrc/camera_caps.hh"
+#include "gst/acqsrc/camera_registry.hh"
+#include "gst/acqsrc/pipeline_frame_clock.hh"
 
 #include <gst/video/video.h>
 
@@ -68,36 +68,36 @@ GST_DEBUG_CATEGORY_STATIC(gst_acq_src_debug);
 
 namespace {
 
-constexpr double kDefaultExposureUs = 10000.0;
-constexpr double kMaxExposureUs = 3600.0 * 1e6;  // one hour
-constexpr int kDefaultWidth = 1920;               // Acquire's simulated camera
-constexpr int kDefaultHeight = 1080;
-constexpr double kKeepCameraGain = -1.0;           // gain property: leave the camera's gain
-constexpr guint kDefaultStreamBuffers = 10;
+constexpr double default_exposure_us = 10000.0;
+constexpr double max_exposure_us = 3600.0 * 1e6;  // one hour
+constexpr int default_width = 1920;               // Acquire's simulated camera
+constexpr int default_height = 1080;
+constexpr double keep_camera_gain = -1.0;           // gain property: leave the camera's gain
+constexpr guint default_stream_buffers = 10;
 // Marks the GstReferenceTimestampMeta carrying the camera's own clock (ns).
-constexpr const char* kCameraTimestampCaps = "timestamp/x-camera";
+constexpr const char* camera_timestamp_media_type = "timestamp/x-camera";
 
 // Settings from properties, read under `lock` (the streaming thread reads
 // them when it negotiates).
 struct Settings {
-  std::string camera_name = acqsrc::kDefaultCameraName;
-  double exposure_us = kDefaultExposureUs;
+  std::string camera_name = acqsrc::default_camera_name;
+  double exposure_us = default_exposure_us;
   bool is_live = true;
   guint64 seed = 0;
-  double gain_db = kKeepCameraGain;
+  double gain_db = keep_camera_gain;
   int offset_x = 0;
   int offset_y = 0;
   int binning = 1;
   std::string features;
   acqsrc::CaptureErrorPolicy capture_error = acqsrc::CaptureErrorPolicy::Skip;
-  guint stream_buffers = kDefaultStreamBuffers;
+  guint stream_buffers = default_stream_buffers;
 };
 
 acqsrc::CameraSettings camera_settings_from(const Settings& settings) {
   acqsrc::CameraSettings camera;
   camera.exposure_time = static_cast<GstClockTime>(std::llround(settings.exposure_us * 1000.0));
   camera.seed = settings.seed;
-  if (settings.gain_db != kKeepCameraGain) camera.gain_db = settings.gain_db;
+  if (settings.gain_db != keep_camera_gain) camera.gain_db = settings.gain_db;
   camera.offset_x = settings.offset_x;
   camera.offset_y = settings.offset_y;
   camera.binning = settings.binning;
@@ -131,7 +131,7 @@ struct Stream {
 
 struct Private {
   explicit Private(GstElement* element)
-      : clock(element), camera_timestamp_caps(gst_caps_new_empty_simple(kCameraTimestampCaps)) {}
+      : clock(element), camera_timestamp_caps(gst_caps_new_empty_simple(camera_timestamp_media_type)) {}
   ~Private() { gst_caps_unref(camera_timestamp_caps); }
   std::mutex lock;
   Settings settings;
@@ -212,7 +212,7 @@ static void gst_acq_src_set_property(GObject* object, guint id, const GValue* va
   switch (id) {
     case PROP_CAMERA: {
       const char* name = g_value_get_string(value);
-      settings.camera_name = name ? name : acqsrc::kDefaultCameraName;
+      settings.camera_name = name ? name : acqsrc::default_camera_name;
       break;
     }
     case PROP_EXPOSURE_TIME_US:
@@ -375,8 +375,8 @@ static GstCaps* gst_acq_src_fixate(GstBaseSrc* base, GstCaps* caps) {
   caps = gst_caps_make_writable(caps);
   caps = gst_caps_truncate(caps);
   GstStructure* s = gst_caps_get_structure(caps, 0);
-  gst_structure_fixate_field_nearest_int(s, "width", kDefaultWidth);
-  gst_structure_fixate_field_nearest_int(s, "height", kDefaultHeight);
+  gst_structure_fixate_field_nearest_int(s, "width", default_width);
+  gst_structure_fixate_field_nearest_int(s, "height", default_height);
   gst_structure_fixate_field_string(s, "format", "GRAY8");
   // An open framerate becomes the exposure's rate (period = exposure time).
   if (gst_structure_has_field(s, "framerate"))
@@ -595,13 +595,13 @@ static void gst_acq_src_class_init(GstAcqSrcClass* klass) {
                                    acqsrc::describe_camera_naming() +
                                    " (gst-device-monitor-1.0 Video/Source lists the cameras present)";
   g_object_class_install_property(gobject_class, PROP_CAMERA,
-      g_param_spec_string("camera", "Camera", g_intern_string(camera_blurb.c_str()), acqsrc::kDefaultCameraName,
+      g_param_spec_string("camera", "Camera", g_intern_string(camera_blurb.c_str()), acqsrc::default_camera_name,
           GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
   g_object_class_install_property(gobject_class, PROP_EXPOSURE_TIME_US,
       g_param_spec_double("exposure-time-us", "Exposure time (us)",
           "Exposure time of each frame in microseconds; the frame period when the caps leave the "
           "framerate open, and at most one frame period when they fix it",
-          1.0, kMaxExposureUs, kDefaultExposureUs,
+          1.0, max_exposure_us, default_exposure_us,
           GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
   g_object_class_install_property(gobject_class, PROP_IS_LIVE,
       g_param_spec_boolean("is-live", "Is live",
@@ -620,8 +620,8 @@ static void gst_acq_src_class_init(GstAcqSrcClass* klass) {
   // Hardware only (but stream-buffers): the simulated cameras ignore these.
   g_object_class_install_property(gobject_class, PROP_GAIN,
       g_param_spec_double("gain", "Gain (dB)",
-          "Analog gain of a hardware camera in dB; -1 leaves the camera's own setting", kKeepCameraGain, 1000.0,
-          kKeepCameraGain, GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+          "Analog gain of a hardware camera in dB; -1 leaves the camera's own setting", keep_camera_gain, 1000.0,
+          keep_camera_gain, GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
   g_object_class_install_property(gobject_class, PROP_OFFSET_X,
       g_param_spec_int("offset-x", "Offset x",
           "Left edge of a hardware camera's region in (binned) sensor pixels; the caps width is its width",
@@ -648,7 +648,7 @@ static void gst_acq_src_class_init(GstAcqSrcClass* klass) {
       g_param_spec_uint("stream-buffers", "Stream buffers",
           "Frames the camera holds for downstream (a hardware camera's capture buffers in the driver; "
           "a live simulated camera keeps its newest this many); more absorb longer stalls downstream",
-          1, 1024, kDefaultStreamBuffers,
+          1, 1024, default_stream_buffers,
           GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
   gst_type_mark_as_plugin_api(GST_TYPE_ACQ_SRC_CAPTURE_ERROR, GstPluginAPIFlags(0));
 

@@ -2,10 +2,10 @@
 #include "config.h"
 #endif
 
-#include "gstacqsrcdeviceprovider.hh"
+#include "gst/acqsrc/gstacqsrcdeviceprovider.hh"
 
-#include "camera_caps.hh"
-#include "camera_registry.hh"
+#include "gst/acqsrc/camera_caps.hh"
+#include "gst/acqsrc/camera_registry.hh"
 
 #include <string>
 

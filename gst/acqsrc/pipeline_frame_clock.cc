@@ -1,4 +1,4 @@
-#include "pipeline_frame_clock.hh"
+#include "gst/acqsrc/pipeline_frame_clock.hh"
 
 namespace acqsrc {
 

@@ -3,7 +3,7 @@
 // wait for a pending frame.
 #pragma once
 
-#include "camera.hh"
+#include "gst/acqsrc/camera.hh"
 
 #include <mutex>
 

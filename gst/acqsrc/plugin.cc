@@ -2,8 +2,8 @@
 #include "config.h"
 #endif
 
-#include "gstacqsrc.hh"
-#include "gstacqsrcdeviceprovider.hh"
+#include "gst/acqsrc/gstacqsrc.hh"
+#include "gst/acqsrc/gstacqsrcdeviceprovider.hh"
 
 static gboolean plugin_init(GstPlugin* plugin) {
   gboolean ok = GST_ELEMENT_REGISTER(acqsrc, plugin);

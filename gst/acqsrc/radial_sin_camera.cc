@@ -9,8 +9,8 @@
 // column + row residues index it without a modulo); a pixel is one lookup.
 // (a + 200)^2 = a^2 (mod 400), so rows repeat every 100 rows and the rest
 // of the frame is row copies.
-#include "camera_backends.hh"
-#include "simulated_camera.hh"
+#include "gst/acqsrc/camera_backends.hh"
+#include "gst/acqsrc/simulated_camera.hh"
 
 #include <algorithm>
 #include <cmath>
@@ -21,15 +21,15 @@
 namespace acqsrc {
 namespace {
 
-constexpr int kPhaseSteps = 400;  // residues of 4 r2 modulo 400
-constexpr int kRepeat = 100;      // rows (and columns) repeat with this period
+constexpr int phase_steps = 400;  // residues of 4 r2 modulo 400
+constexpr int pattern_repeat = 100;      // rows (and columns) repeat with this period
 
 // (2i - size)^2 mod 400 for every i: the residue of one axis' part of 4 r2.
 std::vector<std::uint16_t> axis_residues(int size) {
   std::vector<std::uint16_t> residues(size);
   for (int i = 0; i < size; ++i) {
     const std::int64_t twice_offset = 2 * std::int64_t{i} - size;
-    residues[i] = static_cast<std::uint16_t>(twice_offset * twice_offset % kPhaseSteps);
+    residues[i] = static_cast<std::uint16_t>(twice_offset * twice_offset % phase_steps);
   }
   return residues;
 }
@@ -52,25 +52,25 @@ class RadialSinCamera final : public SimulatedCamera {
   template <typename Sample>
   void render(GstClockTime pts, double amplitude, const Pixels& pixels) {
     // frac(10 t) exactly from integer nanoseconds: 10 t = pts / 1e8.
-    constexpr std::uint64_t kTenthSecond = GST_SECOND / 10;
-    const double time_phase = static_cast<double>(pts % kTenthSecond) / kTenthSecond;
-    Sample table[2 * kPhaseSteps];
-    for (int k = 0; k < kPhaseSteps; ++k) {
-      const double phase = time_phase + static_cast<double>(k) / kPhaseSteps;
+    constexpr std::uint64_t tenth_second = GST_SECOND / 10;
+    const double time_phase = static_cast<double>(pts % tenth_second) / tenth_second;
+    Sample table[2 * phase_steps];
+    for (int k = 0; k < phase_steps; ++k) {
+      const double phase = time_phase + static_cast<double>(k) / phase_steps;
       const double value = std::floor(amplitude * (1.0 + std::sin(2.0 * std::numbers::pi * phase)));
       // sin() of the reduced phase can round a hair past +-1.
       const double clamped = std::clamp(value, 0.0, 2.0 * amplitude);
       Sample sample = static_cast<Sample>(clamped);
       if constexpr (sizeof(Sample) == 2) sample = GUINT16_TO_LE(sample);
-      table[k] = table[k + kPhaseSteps] = sample;
+      table[k] = table[k + phase_steps] = sample;
     }
 
     const std::size_t row_bytes = pixels.width * sizeof(Sample);
     const std::uint16_t* columns = column_residues_.data();
     for (int y = 0; y < pixels.height; ++y) {
       std::uint8_t* row = pixels.data + y * pixels.stride;
-      if (y >= kRepeat) {
-        std::memcpy(row, row - kRepeat * pixels.stride, row_bytes);
+      if (y >= pattern_repeat) {
+        std::memcpy(row, row - pattern_repeat * pixels.stride, row_bytes);
         continue;
       }
       const Sample* shifted = table + row_residues_[y];

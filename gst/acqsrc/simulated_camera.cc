@@ -1,4 +1,4 @@
-#include "simulated_camera.hh"
+#include "gst/acqsrc/simulated_camera.hh"
 
 #include <algorithm>
 

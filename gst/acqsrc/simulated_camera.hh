@@ -4,7 +4,7 @@
 // `stream-buffers` capture buffers.
 #pragma once
 
-#include "camera.hh"
+#include "gst/acqsrc/camera.hh"
 
 namespace acqsrc {
 

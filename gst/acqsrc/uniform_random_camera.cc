@@ -2,8 +2,8 @@
 // is uniform over the format's full range. Frame n is generated from
 // (seed, n) alone: runs are reproducible, and a dropped frame does not
 // change the frames after it.
-#include "camera_backends.hh"
-#include "simulated_camera.hh"
+#include "gst/acqsrc/camera_backends.hh"
+#include "gst/acqsrc/simulated_camera.hh"
 
 #include <cstring>
 

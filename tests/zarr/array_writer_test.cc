@@ -7,7 +7,7 @@
 #include <mutex>
 #include <vector>
 
-#include "memory_store.hh"
+#include "tests/zarr/memory_store.hh"
 #include "zarr/error.hh"
 
 namespace zarr {

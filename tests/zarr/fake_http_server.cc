@@ -1,4 +1,4 @@
-#include "fake_http_server.hh"
+#include "tests/zarr/fake_http_server.hh"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

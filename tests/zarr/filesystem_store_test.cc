@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <fstream>
 
-#include "test_dir.hh"
+#include "tests/zarr/test_dir.hh"
 #include "zarr/error.hh"
 #include "zarr/large_buffer.hh"
 #include "zarr/location.hh"

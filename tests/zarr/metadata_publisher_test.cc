@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "memory_store.hh"
+#include "tests/zarr/memory_store.hh"
 
 namespace zarr {
 namespace {

@@ -7,7 +7,7 @@
 #include <regex>
 #include <thread>
 
-#include "fake_http_server.hh"
+#include "tests/zarr/fake_http_server.hh"
 #include "zarr/cancellation.hh"
 
 namespace zarr {

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <map>
 
-#include "test_dir.hh"
+#include "tests/zarr/test_dir.hh"
 #include "zarr/error.hh"
 
 namespace zarr {

@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "memory_store.hh"
-#include "test_dir.hh"
+#include "tests/zarr/memory_store.hh"
+#include "tests/zarr/test_dir.hh"
 #include "zarr/error.hh"
 
 namespace zarr {

@@ -1,6 +1,6 @@
 // "simulated: empty": zeros, shared between buffers so a frame costs nothing,
 // and safe against a downstream element writing into it.
-#include "acqsrc_harness.hh"
+#include "tests/gst/acqsrc/acqsrc_harness.hh"
 
 GST_START_TEST(test_zeros_shared_and_read_only) {
   for (const char* format : {"GRAY8", "GRAY16_LE"}) {

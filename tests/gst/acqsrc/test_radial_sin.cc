@@ -1,12 +1,12 @@
 // "simulated: radial sin" frames against the formula of issue 3, evaluated
 // independently here in double precision at every pixel.
-#include "acqsrc_harness.hh"
+#include "tests/gst/acqsrc/acqsrc_harness.hh"
 
 #include <cmath>
 
 namespace {
 
-constexpr GstClockTime kPeriod = 13 * GST_MSECOND;  // 13 ms: no two frames alike
+constexpr GstClockTime frame_period = 13 * GST_MSECOND;  // 13 ms: no two frames alike
 
 double expected_value(int x, int y, int width, int height, double t, double amplitude) {
   const double cx = width / 2.0, cy = height / 2.0;
@@ -23,7 +23,7 @@ void check_frames(const char* format, int width, int height, int frames) {
     GstBuffer* buffer = gst_harness_pull(h);
     fail_unless(buffer != nullptr);
     const GstVideoInfo info = negotiated_info(h);
-    fail_unless_equals_uint64(GST_BUFFER_PTS(buffer), n * kPeriod);
+    fail_unless_equals_uint64(GST_BUFFER_PTS(buffer), n * frame_period);
     const double t = GST_BUFFER_PTS(buffer) / 1e9;
     const double amplitude = GST_VIDEO_INFO_FORMAT(&info) == GST_VIDEO_FORMAT_GRAY8 ? 127.0 : 32767.0;
     GstVideoFrame frame;

@@ -6,9 +6,9 @@
 
 namespace {
 
-const char* const kCameras[] = {"simulated: radial sin", "simulated: uniform random", "simulated: empty"};
-const GstState kUp[] = {GST_STATE_READY, GST_STATE_PAUSED, GST_STATE_PLAYING};
-const GstState kDown[] = {GST_STATE_PAUSED, GST_STATE_READY, GST_STATE_NULL};
+const char* const camera_names[] = {"simulated: radial sin", "simulated: uniform random", "simulated: empty"};
+const GstState states_up[] = {GST_STATE_READY, GST_STATE_PAUSED, GST_STATE_PLAYING};
+const GstState down[] = {GST_STATE_PAUSED, GST_STATE_READY, GST_STATE_NULL};
 
 void set_and_wait(GstElement* pipeline, GstState state) {
   const GstStateChangeReturn ret = gst_element_set_state(pipeline, state);
@@ -19,7 +19,7 @@ void set_and_wait(GstElement* pipeline, GstState state) {
 }  // namespace
 
 GST_START_TEST(test_state_cycles) {
-  for (const char* camera : kCameras) {
+  for (const char* camera : camera_names) {
     for (const char* live : {"true", "false"}) {
       gchar* description = g_strdup_printf(
           "acqsrc camera=\"%s\" is-live=%s exposure-time-us=1000 ! video/x-raw,width=320,height=240 ! fakesink",
@@ -27,9 +27,9 @@ GST_START_TEST(test_state_cycles) {
       GstElement* pipeline = gst_parse_launch(description, nullptr);
       fail_unless(pipeline != nullptr, "%s", description);
       for (int round = 0; round < 3; ++round) {
-        for (GstState state : kUp) set_and_wait(pipeline, state);
+        for (GstState state : states_up) set_and_wait(pipeline, state);
         g_usleep(20 * 1000);  // let a few frames through
-        for (GstState state : kDown) set_and_wait(pipeline, state);
+        for (GstState state : down) set_and_wait(pipeline, state);
       }
       GstBus* bus = gst_element_get_bus(pipeline);
       GstMessage* error = gst_bus_pop_filtered(bus, GST_MESSAGE_ERROR);

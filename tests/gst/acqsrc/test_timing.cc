@@ -1,6 +1,6 @@
 // Timestamps, offsets, live pacing by the pipeline clock (a GstTestClock,
 // never wall time), dropped frames, latency, num-buffers and unlock.
-#include "acqsrc_harness.hh"
+#include "tests/gst/acqsrc/acqsrc_harness.hh"
 
 namespace {
 

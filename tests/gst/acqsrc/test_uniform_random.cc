@@ -1,6 +1,6 @@
 // "simulated: uniform random": full-range uniform samples, reproducible
 // from `seed`.
-#include "acqsrc_harness.hh"
+#include "tests/gst/acqsrc/acqsrc_harness.hh"
 
 #include <cmath>
 #include <vector>
