@@ -22,9 +22,12 @@ int main(int argc, char** argv) {
     const std::string arg = argv[i];
     const auto eq = arg.find('=');
     const std::string name = arg.substr(0, eq), value = eq == std::string::npos ? "" : arg.substr(eq + 1);
-    if (name == "--frames") frames = std::stoull(value);
-    else if (name == "--threads" && std::stoul(value) > 0) threads = unsigned(std::stoul(value));
-    else if (name == "--cname") cname = value;
+    if (name == "--frames")
+      frames = std::stoull(value);
+    else if (name == "--threads" && std::stoul(value) > 0)
+      threads = unsigned(std::stoul(value));
+    else if (name == "--cname")
+      cname = value;
     else if (name != "--threads") {
       std::fprintf(stderr, "blosc_ceiling: unknown option %s\n", arg.c_str());
       return 64;
@@ -52,8 +55,8 @@ int main(int argc, char** argv) {
     pool.emplace_back([&] {
       std::vector<std::uint8_t> out(chunk_bytes + BLOSC_MAX_OVERHEAD);
       for (std::uint64_t i; (i = next++) < total_chunks;) {
-        const int n = blosc_compress_ctx(1, BLOSC_SHUFFLE, 1, chunk_bytes, chunks[i % chunks.size()].data(),
-                                         out.data(), out.size(), cname.c_str(), 0, 1);
+        const int n = blosc_compress_ctx(1, BLOSC_SHUFFLE, 1, chunk_bytes, chunks[i % chunks.size()].data(), out.data(),
+                                         out.size(), cname.c_str(), 0, 1);
         if (n <= 0) std::abort();
         compressed += std::uint64_t(n);
       }

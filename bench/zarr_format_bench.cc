@@ -131,12 +131,18 @@ int main(int argc, char** argv) {
       const std::string arg = argv[i];
       const auto eq = arg.find('=');
       const std::string name = arg.substr(0, eq), value = eq == std::string::npos ? "" : arg.substr(eq + 1);
-      if (name == "--frames") options.frames = std::stoull(value);
-      else if (name == "--rounds") options.rounds = unsigned(std::stoul(value));
-      else if (name == "--dir") options.dir = value;
-      else if (name == "--threads") options.threads = unsigned(std::stoul(value));
-      else if (name == "--case") options.only_case = value;
-      else throw std::invalid_argument("unknown option " + arg);
+      if (name == "--frames")
+        options.frames = std::stoull(value);
+      else if (name == "--rounds")
+        options.rounds = unsigned(std::stoul(value));
+      else if (name == "--dir")
+        options.dir = value;
+      else if (name == "--threads")
+        options.threads = unsigned(std::stoul(value));
+      else if (name == "--case")
+        options.only_case = value;
+      else
+        throw std::invalid_argument("unknown option " + arg);
     }
     if (!options.only_case.empty()) return run_case(options);
     if (options.rounds == 0) throw std::invalid_argument("--rounds must be at least 1");
@@ -158,14 +164,15 @@ int main(int argc, char** argv) {
       }
     const double raw_bytes = double(options.frames) * width * height;
     // A Markdown table, as docs/performance.md shows it.
-    std::printf("\n| case | median s | GB/s | frames/s | peak RSS (MiB) | ratio | files | close s | CPU s | vs | time x |\n");
+    std::printf(
+        "\n| case | median s | GB/s | frames/s | peak RSS (MiB) | ratio | files | close s | CPU s | vs | time x |\n");
     std::printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (const Case& c : cases) {
       const double s = median(seconds[c.name]);
       std::printf("| %s | %.3f | %.3f | %.0f | %.0f | %s | %s | %.3f | %.3f | %s | %.3f |\n", c.name, s,
                   raw_bytes / s / 1e9, double(options.frames) / s,
-                  *std::max_element(peak_rss[c.name].begin(), peak_rss[c.name].end()), ratio[c.name].c_str(), files[c.name].c_str(),
-                  median(close_seconds[c.name]), median(cpu_seconds[c.name]), c.reference,
+                  *std::max_element(peak_rss[c.name].begin(), peak_rss[c.name].end()), ratio[c.name].c_str(),
+                  files[c.name].c_str(), median(close_seconds[c.name]), median(cpu_seconds[c.name]), c.reference,
                   s / median(seconds[c.reference]));
     }
   } catch (const zarr::Error& e) {

@@ -77,11 +77,10 @@ int run_case(const Options& options) {
   const zarr::Stats stats = writer.stats();
   // close= is the part spent in close() (last row, metadata, syncfs): where
   // the disk's own speed shows.
-  std::printf("RESULT case=%s frames=%llu seconds=%.3f gbps=%.3f ratio=%.2f close=%.3f setup=%.3f\n",
-              options.only_case.c_str(), static_cast<unsigned long long>(stats.frames), seconds,
-              stats.bytes_in / seconds / 1e9, stats.compression_ratio(),
-              std::chrono::duration<double>(end - appended).count(),
-              std::chrono::duration<double>(start - created).count());
+  std::printf(
+      "RESULT case=%s frames=%llu seconds=%.3f gbps=%.3f ratio=%.2f close=%.3f setup=%.3f\n", options.only_case.c_str(),
+      static_cast<unsigned long long>(stats.frames), seconds, stats.bytes_in / seconds / 1e9, stats.compression_ratio(),
+      std::chrono::duration<double>(end - appended).count(), std::chrono::duration<double>(start - created).count());
   std::filesystem::remove_all(settings.location);
   return 0;
 }
@@ -104,13 +103,20 @@ int main(int argc, char** argv) {
       const std::string arg = argv[i];
       const auto eq = arg.find('=');
       const std::string name = arg.substr(0, eq), value = eq == std::string::npos ? "" : arg.substr(eq + 1);
-      if (name == "--frames") options.frames = std::stoull(value);
-      else if (name == "--dir") options.dir = value;
-      else if (name == "--threads") options.threads = unsigned(std::stoul(value));
-      else if (name == "--sync") options.sync = value != "0";
-      else if (name == "--rows-in-flight") options.rows_in_flight = unsigned(std::stoul(value));
-      else if (name == "--case") options.only_case = value;
-      else throw std::invalid_argument("unknown option " + arg);
+      if (name == "--frames")
+        options.frames = std::stoull(value);
+      else if (name == "--dir")
+        options.dir = value;
+      else if (name == "--threads")
+        options.threads = unsigned(std::stoul(value));
+      else if (name == "--sync")
+        options.sync = value != "0";
+      else if (name == "--rows-in-flight")
+        options.rows_in_flight = unsigned(std::stoul(value));
+      else if (name == "--case")
+        options.only_case = value;
+      else
+        throw std::invalid_argument("unknown option " + arg);
     }
     if (!options.only_case.empty()) return run_case(options);
 
@@ -119,8 +125,8 @@ int main(int argc, char** argv) {
     std::printf("%-6s %10s %8s %8s %14s\n", "case", "seconds", "GB/s", "ratio", "peak RSS MiB");
     for (const char* name : {"none", "lz4", "zstd"}) {
       const auto [output, rss] = run_child(options, name);
-      std::printf("%-6s %10s %8s %8s %14.0f\n", name, result_field(output, "seconds").c_str(), result_field(output, "gbps").c_str(),
-                  result_field(output, "ratio").c_str(), rss);
+      std::printf("%-6s %10s %8s %8s %14.0f\n", name, result_field(output, "seconds").c_str(),
+                  result_field(output, "gbps").c_str(), result_field(output, "ratio").c_str(), rss);
       std::fflush(stdout);
     }
   } catch (const zarr::Error& e) {

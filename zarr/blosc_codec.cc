@@ -29,18 +29,15 @@ BloscCodec::BloscCodec(std::string cname, int clevel, Shuffle shuffle, std::size
   const int code = blosc_get_complib_info(cname_.c_str(), &complib, &version);
   std::free(complib);
   std::free(version);
-  if (code < 0)
-    throw invalid_setting("compressor", "this libblosc has no " + cname_ + " support");
+  if (code < 0) throw invalid_setting("compressor", "this libblosc has no " + cname_ + " support");
 }
 
-std::size_t BloscCodec::max_encoded_size(std::size_t input_bytes) const {
-  return input_bytes + BLOSC_MAX_OVERHEAD;
-}
+std::size_t BloscCodec::max_encoded_size(std::size_t input_bytes) const { return input_bytes + BLOSC_MAX_OVERHEAD; }
 
 std::size_t BloscCodec::encode(std::span<const std::byte> in, std::span<std::byte> out) const {
   // One internal thread: the writer's pool already runs one chunk per core.
-  const int n = blosc_compress_ctx(clevel_, blosc_shuffle_code(shuffle_), typesize_, in.size(), in.data(),
-                                   out.data(), out.size(), cname_.c_str(), 0, 1);
+  const int n = blosc_compress_ctx(clevel_, blosc_shuffle_code(shuffle_), typesize_, in.size(), in.data(), out.data(),
+                                   out.size(), cname_.c_str(), 0, 1);
   if (n <= 0)
     throw Error(ErrorCode::write_failed, "blosc " + cname_ + " failed to compress a chunk of " +
                                              std::to_string(in.size()) + " bytes (code " + std::to_string(n) + ")");
@@ -57,15 +54,18 @@ std::size_t BloscCodec::decoded_size(std::span<const std::byte> in) const {
 
 void BloscCodec::decode(std::span<const std::byte> in, std::span<std::byte> out) const {
   if (decoded_size(in) != out.size())
-    throw Error(ErrorCode::invalid_frame, "blosc chunk of " + std::to_string(in.size()) +
-                                              " bytes does not decode to " + std::to_string(out.size()) + " bytes");
+    throw Error(ErrorCode::invalid_frame, "blosc chunk of " + std::to_string(in.size()) + " bytes does not decode to " +
+                                              std::to_string(out.size()) + " bytes");
   const int n = blosc_decompress_ctx(in.data(), out.data(), out.size(), 1);
   if (n < 0 || std::size_t(n) != out.size())
     throw Error(ErrorCode::invalid_frame, "blosc failed to decompress a chunk (code " + std::to_string(n) + ")");
 }
 
 nlohmann::json BloscCodec::v2_metadata() const {
-  return {{"id", "blosc"}, {"cname", cname_}, {"clevel", clevel_}, {"shuffle", blosc_shuffle_code(shuffle_)},
+  return {{"id", "blosc"},
+          {"cname", cname_},
+          {"clevel", clevel_},
+          {"shuffle", blosc_shuffle_code(shuffle_)},
           {"blocksize", 0}};
 }
 

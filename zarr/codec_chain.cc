@@ -49,7 +49,8 @@ void CodecChain::decode(std::span<const std::byte> stored, std::span<std::byte> 
   if (codecs_.empty()) {
     if (stored.size() != chunk.size())
       throw Error(ErrorCode::invalid_frame, "a stored chunk of " + std::to_string(stored.size()) +
-                                                " bytes is not the " + std::to_string(chunk.size()) + " bytes expected");
+                                                " bytes is not the " + std::to_string(chunk.size()) +
+                                                " bytes expected");
     std::memcpy(chunk.data(), stored.data(), stored.size());
     return;
   }
@@ -79,8 +80,9 @@ nlohmann::json CodecChain::v2_compressor() const {
   if (codecs_.size() > 1) {
     std::string names;
     for (const auto& codec : codecs_) names += (names.empty() ? "" : ", ") + v3_name(*codec);
-    throw invalid_setting("zarr-version", "2 stores one compressor and no bytes-to-bytes filters, but this codec chain has " +
-                                              std::to_string(codecs_.size()) + " (" + names + "); use \"zarr-version\" 3");
+    throw invalid_setting("zarr-version",
+                          "2 stores one compressor and no bytes-to-bytes filters, but this codec chain has " +
+                              std::to_string(codecs_.size()) + " (" + names + "); use \"zarr-version\" 3");
   }
   return codecs_.front()->v2_metadata();
 }

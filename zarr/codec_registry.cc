@@ -64,8 +64,7 @@ int max_codec_level() {
 
 void check_compression(const Compression& compression) {
   const CodecEntry* codec = find_codec(compression.compressor);
-  if (!codec)
-    throw invalid_setting("compressor", "\"" + compression.compressor + "\" is not one of " + known_names());
+  if (!codec) throw invalid_setting("compressor", "\"" + compression.compressor + "\" is not one of " + known_names());
   if (codec->uses_level && (compression.clevel < codec->min_level || compression.clevel > codec->max_level))
     throw invalid_setting("clevel", std::to_string(compression.clevel) + " is not within " +
                                         std::to_string(codec->min_level) + ".." + std::to_string(codec->max_level) +
@@ -74,10 +73,8 @@ void check_compression(const Compression& compression) {
   switch (compression.shuffle) {
     case Shuffle::none:
     case Shuffle::byte:
-    case Shuffle::bit:
-      break;
-    default:
-      throw invalid_setting("shuffle", std::to_string(int(compression.shuffle)) + " is not none, byte or bit");
+    case Shuffle::bit: break;
+    default: throw invalid_setting("shuffle", std::to_string(int(compression.shuffle)) + " is not none, byte or bit");
   }
 }
 

@@ -156,8 +156,12 @@ void downsample(const PlaneView& in, std::uint32_t width, std::uint32_t height, 
       const bool has_right = x + 1 < width;
       const std::ptrdiff_t left = std::ptrdiff_t(x) * in.pixel_stride;
       const std::ptrdiff_t right = has_right ? left + in.pixel_stride : left;
-      const Block<T> block{load<T>(top + left),    load<T>(top + right), load<T>(bottom + left),
-                           load<T>(bottom + right), has_right,            has_below};
+      const Block<T> block{load<T>(top + left),
+                           load<T>(top + right),
+                           load<T>(bottom + left),
+                           load<T>(bottom + right),
+                           has_right,
+                           has_below};
       T value = combine(method, block);
       std::memcpy(destination + std::size_t(oy) * out_width + ox, &value, sizeof(T));
     }

@@ -24,7 +24,7 @@ class Error : public std::runtime_error {
 
   ErrorCode code() const { return code_; }
   const std::string& path() const { return path_; }  // empty when no path is involved
-  int system_errno() const { return errno_; }          // 0 when not a system error
+  int system_errno() const { return errno_; }        // 0 when not a system error
   // The setting an invalid_setting error is about, by its public name (the
   // zarrsink property of the same name): "tile-planes", "location"...
   const std::string& setting() const { return setting_; }

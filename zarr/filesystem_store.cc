@@ -66,9 +66,10 @@ FilesystemStore::FilesystemStore(fs::path root, bool sync_files) : root_(std::mo
   struct stat st;
   if (::stat(root_.c_str(), &st) == 0) {
     if (!S_ISDIR(st.st_mode))
-      throw Error(ErrorCode::already_exists,
-                  "location " + root_.string() + " exists and is not a directory (not a Zarr dataset); nothing was removed",
-                  root_.string(), ENOTDIR);
+      throw Error(
+          ErrorCode::already_exists,
+          "location " + root_.string() + " exists and is not a directory (not a Zarr dataset); nothing was removed",
+          root_.string(), ENOTDIR);
   } else if (errno != ENOENT) {
     throw system_error(ErrorCode::open_failed, "cannot access location", root_.string(), errno);
   }
@@ -102,9 +103,10 @@ void FilesystemStore::put_parts(const std::string& key, std::span<const std::spa
   // Large values go to the disk straight from the caller's buffer
   // (O_DIRECT): no copy into the page cache, whose fresh pages cost as much
   // as the copy itself here, and no dirty pages for the kernel to throttle.
-  const bool direct = direct_io_ && !parts.empty() && parts[0].size() >= direct_io_minimum &&
-                      is_aligned(parts[0].data());
-  FileDescriptor file(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | (direct ? O_DIRECT : 0), 0644));
+  const bool direct =
+      direct_io_ && !parts.empty() && parts[0].size() >= direct_io_minimum && is_aligned(parts[0].data());
+  FileDescriptor file(
+      ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | (direct ? O_DIRECT : 0), 0644));
   if (file.fd < 0 && direct && errno == EINVAL) {  // a filesystem without O_DIRECT
     direct_io_ = false;
     file.fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
@@ -219,7 +221,8 @@ void FilesystemStore::flush() {
   FileDescriptor root(::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (root.fd < 0) throw system_error(ErrorCode::open_failed, "cannot open", root_.string(), errno);
   // One syncfs flushes the files of the whole dataset at once.
-  if (::syncfs(root.fd) != 0) throw system_error(ErrorCode::write_failed, "cannot flush to disk", root_.string(), errno);
+  if (::syncfs(root.fd) != 0)
+    throw system_error(ErrorCode::write_failed, "cannot flush to disk", root_.string(), errno);
 }
 
 std::string FilesystemStore::describe(const std::string& key) const { return (root_ / key).string(); }

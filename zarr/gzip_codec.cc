@@ -41,7 +41,8 @@ std::size_t GzipCodec::encode(std::span<const std::byte> in, std::span<std::byte
   check_fits_zlib(in.size(), "a chunk");
   z_stream stream{};
   if (deflateInit2(&stream, level_, Z_DEFLATED, gzip_window_bits, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-    throw Error(ErrorCode::write_failed, "gzip could not start a compression stream at level " + std::to_string(level_));
+    throw Error(ErrorCode::write_failed,
+                "gzip could not start a compression stream at level " + std::to_string(level_));
   stream.next_in = reinterpret_cast<Bytef*>(const_cast<std::byte*>(in.data()));
   stream.avail_in = uInt(in.size());
   stream.next_out = reinterpret_cast<Bytef*>(out.data());
@@ -61,14 +62,13 @@ std::size_t GzipCodec::decoded_size(std::span<const std::byte> in) const {
   if (in.size() < gzip_wrapper_bytes || in[0] != std::byte{0x1f} || in[1] != std::byte{0x8b})
     throw Error(ErrorCode::invalid_frame, "a chunk of " + std::to_string(in.size()) + " bytes is not gzip data");
   const std::byte* isize = in.data() + in.size() - isize_bytes;
-  return std::size_t(isize[0]) | std::size_t(isize[1]) << 8 | std::size_t(isize[2]) << 16 |
-         std::size_t(isize[3]) << 24;
+  return std::size_t(isize[0]) | std::size_t(isize[1]) << 8 | std::size_t(isize[2]) << 16 | std::size_t(isize[3]) << 24;
 }
 
 void GzipCodec::decode(std::span<const std::byte> in, std::span<std::byte> out) const {
   if (decoded_size(in) != out.size())
-    throw Error(ErrorCode::invalid_frame, "gzip chunk of " + std::to_string(in.size()) +
-                                              " bytes does not decode to " + std::to_string(out.size()) + " bytes");
+    throw Error(ErrorCode::invalid_frame, "gzip chunk of " + std::to_string(in.size()) + " bytes does not decode to " +
+                                              std::to_string(out.size()) + " bytes");
   check_fits_zlib(in.size(), "a stored chunk");
   check_fits_zlib(out.size(), "a decoded chunk");
   z_stream stream{};

@@ -56,8 +56,7 @@ void check_location(const Settings& settings) {
                 settings.location, EEXIST);
   if (fs::is_empty(root, ec) && !ec) return;
   if (ec) throw system_error(ErrorCode::open_failed, "cannot list", settings.location, ec.value());
-  const bool is_zarr =
-      fs::exists(root / ".zgroup") || fs::exists(root / ".zarray") || fs::exists(root / "zarr.json");
+  const bool is_zarr = fs::exists(root / ".zgroup") || fs::exists(root / ".zarray") || fs::exists(root / "zarr.json");
   refuse_existing(settings.location, is_zarr, settings.overwrite);
 }
 

@@ -52,13 +52,12 @@ json array_v3(const ArrayMetadata& array) {
   std::array<std::uint64_t, 4> grid_shape = array.chunks;
   if (is_sharded(array)) {
     for (std::size_t d = 0; d < grid_shape.size(); ++d) grid_shape[d] *= array.chunks_per_shard[d];
-    const json sharding = {
-        {"name", "sharding_indexed"},
-        {"configuration",
-         {{"chunk_shape", array.chunks},
-          {"codecs", codecs},
-          {"index_codecs", json::array({bytes_codec_metadata(), {{"name", "crc32c"}}})},
-          {"index_location", "end"}}}};
+    const json sharding = {{"name", "sharding_indexed"},
+                           {"configuration",
+                            {{"chunk_shape", array.chunks},
+                             {"codecs", codecs},
+                             {"index_codecs", json::array({bytes_codec_metadata(), {{"name", "crc32c"}}})},
+                             {"index_location", "end"}}}};
     codecs = json::array({sharding});
   }
   return {
@@ -87,13 +86,11 @@ std::string chunk_key(std::string key, std::uint64_t t, std::uint32_t c, std::ui
 
 }  // namespace
 
-std::string chunk_key_v2(const std::string& path, std::uint64_t t, std::uint32_t c, std::uint32_t y,
-                         std::uint32_t x) {
+std::string chunk_key_v2(const std::string& path, std::uint64_t t, std::uint32_t c, std::uint32_t y, std::uint32_t x) {
   return chunk_key(path, t, c, y, x);
 }
 
-std::string chunk_key_v3(const std::string& path, std::uint64_t t, std::uint32_t c, std::uint32_t y,
-                         std::uint32_t x) {
+std::string chunk_key_v3(const std::string& path, std::uint64_t t, std::uint32_t c, std::uint32_t y, std::uint32_t x) {
   return chunk_key(path + "/c", t, c, y, x);
 }
 

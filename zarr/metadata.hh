@@ -21,9 +21,9 @@ struct ArrayMetadata {
   // What the dataset's CodecChain says (zarr/codec_chain.hh).
   nlohmann::json compressor;  // v2: null, or the one compressor's object
   // v3 only.
-  nlohmann::json codecs = CodecChain().v3_codecs();  // the chunk codecs, `bytes` first
+  nlohmann::json codecs = CodecChain().v3_codecs();           // the chunk codecs, `bytes` first
   std::array<std::uint64_t, 4> chunks_per_shard{1, 1, 1, 1};  // all 1: no sharding codec
-  nlohmann::json attributes = nlohmann::json::object();  // user metadata
+  nlohmann::json attributes = nlohmann::json::object();       // user metadata
 };
 
 // Path of the full-resolution array inside the group; level k is "k".

@@ -31,8 +31,7 @@ class MetadataPublisher {
 
   // Writes the metadata at `path` (the array's folder) with a shape of no
   // frames. Throws the store's zarr::Error.
-  MetadataPublisher(Store& store, std::string path, int zarr_version, ArrayMetadata metadata,
-                    OnPublished on_published);
+  MetadataPublisher(Store& store, std::string path, int zarr_version, ArrayMetadata metadata, OnPublished on_published);
 
   MetadataPublisher(const MetadataPublisher&) = delete;
   MetadataPublisher& operator=(const MetadataPublisher&) = delete;

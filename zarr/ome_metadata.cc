@@ -48,8 +48,9 @@ json ome_multiscale(const OmeImage& image) {
     const Level& level = image.levels[k];
     const double factor_y = double(full.height) / level.height;
     const double factor_x = double(full.width) / level.width;
-    const json scale = {{"type", "scale"},
-                        {"scale", {time_scale, 1.0, image.pixel_size_y_um * factor_y, image.pixel_size_x_um * factor_x}}};
+    const json scale = {
+        {"type", "scale"},
+        {"scale", {time_scale, 1.0, image.pixel_size_y_um * factor_y, image.pixel_size_x_um * factor_x}}};
     datasets.push_back({{"path", level_path(k)}, {"coordinateTransformations", json::array({scale})}});
   }
   json multiscale = {{"name", "0"}, {"axes", axes}, {"datasets", datasets}};

@@ -21,7 +21,7 @@ struct OmeImage {
   std::vector<Level> levels;  // level k is the array at path "k"
   double pixel_size_y_um = 1.0;
   double pixel_size_x_um = 1.0;
-  double frame_interval_s = 0;  // 0 = unknown
+  double frame_interval_s = 0;                       // 0 = unknown
   DownsampleMethod method = DownsampleMethod::mean;  // named when there is more than one level
 };
 

@@ -8,8 +8,7 @@ RowPool::RowPool(const ChunkGrid& grid, std::size_t sample_size, unsigned rows_i
         std::lock_guard lock(mutex_);
         changed_.notify_all();
       }) {
-  for (unsigned i = 0; i < 1 + rows_in_flight; ++i)
-    rows_.push_back(std::make_unique<ChunkRow>(grid, sample_size));
+  for (unsigned i = 0; i < 1 + rows_in_flight; ++i) rows_.push_back(std::make_unique<ChunkRow>(grid, sample_size));
   // Every row starts out, with a worker faulting it in.
   for (const auto& row : rows_)
     workers.submit([this, row = row.get()] {
@@ -24,7 +23,8 @@ RowPool::~RowPool() { drain(); }
 ChunkRow& RowPool::take() {
   std::unique_lock lock(mutex_);
   changed_.wait(lock, [this] { return !free_rows_.empty() || cancellation_.cancelled(); });
-  if (cancellation_.cancelled()) throw recording_interrupted("while waiting for a free row buffer (the workers are behind)");
+  if (cancellation_.cancelled())
+    throw recording_interrupted("while waiting for a free row buffer (the workers are behind)");
   ChunkRow* row = free_rows_.back();
   free_rows_.pop_back();
   return *row;

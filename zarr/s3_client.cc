@@ -28,8 +28,8 @@ struct BodyReader {
         skip -= part.size();
         continue;
       }
-      const std::size_t n = std::size_t(std::min<std::uint64_t>(
-          {part.size() - skip, capacity - written, body->size - position}));
+      const std::size_t n =
+          std::size_t(std::min<std::uint64_t>({part.size() - skip, capacity - written, body->size - position}));
       std::memcpy(out + written, part.data() + skip, n);
       written += n;
       position += n;
@@ -63,7 +63,8 @@ std::size_t collect_header(char* data, std::size_t size, std::size_t count, void
       })) {
     std::string_view value = line.substr(name.size());
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.remove_suffix(1);
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+      value.remove_suffix(1);
     static_cast<S3Response*>(response)->etag = value;
   }
   return size * count;
@@ -106,10 +107,8 @@ bool is_transient(CURLcode code) {
     case CURLE_PARTIAL_FILE:
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-      return true;
-    default:
-      return false;
+    case CURLE_HTTP2_STREAM: return true;
+    default: return false;
   }
 }
 
@@ -137,7 +136,8 @@ void global_init() {
 }  // namespace
 
 std::string s3_endpoint(const S3Options& options) {
-  std::string endpoint = options.endpoint.empty() ? "https://s3." + options.region + ".amazonaws.com" : options.endpoint;
+  std::string endpoint =
+      options.endpoint.empty() ? "https://s3." + options.region + ".amazonaws.com" : options.endpoint;
   while (endpoint.ends_with('/')) endpoint.pop_back();
   return endpoint;
 }
@@ -205,7 +205,8 @@ S3Response S3Client::send(const char* method, const std::string& object_key, con
   const auto interrupted = [&] {
     const char* what = verb == "PUT" || verb == "POST" ? "upload" : "request";
     return Error(ErrorCode::cancelled,
-                 action + " " + where + ": the " + what + " was interrupted because the recording was cancelled", where);
+                 action + " " + where + ": the " + what + " was interrupted because the recording was cancelled",
+                 where);
   };
 
   std::string last_problem;
@@ -273,8 +274,8 @@ S3Response S3Client::send(const char* method, const std::string& object_key, con
 
     if (code == CURLE_ABORTED_BY_CALLBACK) throw interrupted();
     if (code != CURLE_OK) {
-      last_problem = (error_text[0] ? std::string(error_text) : std::string(curl_easy_strerror(code))) +
-                     " (endpoint " + endpoint_ + ")";
+      last_problem = (error_text[0] ? std::string(error_text) : std::string(curl_easy_strerror(code))) + " (endpoint " +
+                     endpoint_ + ")";
       if (!is_transient(code)) throw Error(failure, action + " " + where + ": " + last_problem, where);
     } else if (is_transient(response)) {
       const S3ErrorBody error = parse_s3_error(response.body);
@@ -283,8 +284,8 @@ S3Response S3Client::send(const char* method, const std::string& object_key, con
       return response;
     }
     if (attempt >= retry_.tries)
-      throw Error(failure, action + " " + where + ": " + last_problem + ", " + std::to_string(attempt) + " tries in all",
-                  where);
+      throw Error(failure,
+                  action + " " + where + ": " + last_problem + ", " + std::to_string(attempt) + " tries in all", where);
     if (cancellation_) {
       if (!cancellation_->sleep_for(delay)) throw interrupted();
     } else {

@@ -29,8 +29,8 @@
 namespace zarr {
 
 struct S3RetryPolicy {
-  int tries = 5;                                   // in all, the first included
-  std::chrono::milliseconds first_delay{100};      // then doubling: 100, 200, 400, 800 ms
+  int tries = 5;                               // in all, the first included
+  std::chrono::milliseconds first_delay{100};  // then doubling: 100, 200, 400, 800 ms
 };
 
 // A request body: bytes [offset, offset + size) of the concatenated parts,

@@ -63,7 +63,8 @@ std::optional<S3Credentials> from_section(const std::optional<Section>& section,
     const auto it = section->find(key);
     return it == section->end() ? std::string() : it->second;
   };
-  S3Credentials credentials{value("aws_access_key_id"), value("aws_secret_access_key"), value("aws_session_token"), where};
+  S3Credentials credentials{value("aws_access_key_id"), value("aws_secret_access_key"), value("aws_session_token"),
+                            where};
   if (credentials.access_key_id.empty() && credentials.secret_access_key.empty()) return std::nullopt;
   if (credentials.access_key_id.empty()) incomplete(where, "aws_access_key_id");
   if (credentials.secret_access_key.empty()) incomplete(where, "aws_secret_access_key");
@@ -102,11 +103,12 @@ S3Credentials find_s3_credentials(const EnvironmentLookup& environment) {
   if (auto found = from_section(read_section(config_file, config_section), config_file + " [" + config_section + "]"))
     return *found;
 
-  throw Error(ErrorCode::open_failed,
-              "no S3 credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for "
-              "temporary credentials), or put aws_access_key_id and aws_secret_access_key under [" + profile + "] in " +
-                  credentials_file + " or [" + config_section + "] in " + config_file +
-                  " (the profile is AWS_PROFILE, else \"default\"; the files AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE)");
+  throw Error(
+      ErrorCode::open_failed,
+      "no S3 credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for "
+      "temporary credentials), or put aws_access_key_id and aws_secret_access_key under [" +
+          profile + "] in " + credentials_file + " or [" + config_section + "] in " + config_file +
+          " (the profile is AWS_PROFILE, else \"default\"; the files AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE)");
 }
 
 }  // namespace zarr

@@ -20,10 +20,15 @@ bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <=
 // ending with a letter or digit, no "..", not an IPv4 address.
 void check_bucket(const std::string& location, const std::string& bucket) {
   if (bucket.empty()) reject(location, "names no bucket (expected s3://bucket/path/name.zarr)");
-  const std::string rules = "bucket names are 3 to 63 lowercase letters, digits, dots and hyphens, beginning and ending with a letter or digit";
-  if (bucket.size() < 3 || bucket.size() > 63) reject(location, "has a bucket name \"" + bucket + "\" of " + std::to_string(bucket.size()) + " characters; " + rules);
+  const std::string rules =
+      "bucket names are 3 to 63 lowercase letters, digits, dots and hyphens, beginning and ending with a letter or "
+      "digit";
+  if (bucket.size() < 3 || bucket.size() > 63)
+    reject(location,
+           "has a bucket name \"" + bucket + "\" of " + std::to_string(bucket.size()) + " characters; " + rules);
   for (char c : bucket)
-    if (!is_lower_alnum(c) && c != '.' && c != '-') reject(location, "has an invalid bucket name \"" + bucket + "\"; " + rules);
+    if (!is_lower_alnum(c) && c != '.' && c != '-')
+      reject(location, "has an invalid bucket name \"" + bucket + "\"; " + rules);
   if (!is_lower_alnum(bucket.front()) || !is_lower_alnum(bucket.back()) || bucket.find("..") != std::string::npos)
     reject(location, "has an invalid bucket name \"" + bucket + "\"; " + rules);
   if (std::all_of(bucket.begin(), bucket.end(), [](char c) { return c == '.' || (c >= '0' && c <= '9'); }))

@@ -47,8 +47,8 @@ void S3Store::put_multipart(const std::string& object_key, const S3Body& whole) 
     throw Error(ErrorCode::write_failed, action + " s3://" + client_.location().bucket + "/" + object_key +
                                              ": no UploadId in the answer to starting a multipart upload");
   try {
-    const std::uint64_t part_size = std::max({min_multipart_part, std::min(multipart_threshold_, preferred_part),
-                                              (whole.size + max_parts - 1) / max_parts});
+    const std::uint64_t part_size = std::max(
+        {min_multipart_part, std::min(multipart_threshold_, preferred_part), (whole.size + max_parts - 1) / max_parts});
     std::string completion = "<CompleteMultipartUpload>";
     std::uint64_t number = 1;
     for (std::uint64_t offset = 0; offset < whole.size; offset += part_size, ++number) {
@@ -66,8 +66,8 @@ void S3Store::put_multipart(const std::string& object_key, const S3Body& whole) 
     const std::span<const std::byte> completion_bytes{reinterpret_cast<const std::byte*>(completion.data()),
                                                       completion.size()};
     const S3Body completion_body{{&completion_bytes, 1}, 0, completion.size()};
-    const S3Response completed = client_.send("POST", object_key, s3_query({{"uploadId", upload_id}}),
-                                              completion_body, ErrorCode::write_failed, action);
+    const S3Response completed = client_.send("POST", object_key, s3_query({{"uploadId", upload_id}}), completion_body,
+                                              ErrorCode::write_failed, action);
     // S3 may answer 200 and still report an error in the body.
     if (!ok(completed) || !parse_s3_error(completed.body).code.empty())
       client_.fail(completed, ErrorCode::write_failed, action, object_key);
@@ -109,13 +109,14 @@ std::vector<std::string> S3Store::list(const std::string& prefix, std::size_t ma
         {"max-keys", std::to_string(std::min<std::size_t>(max_keys - keys.size(), 1000))},
         {"prefix", full_prefix}};
     if (!token.empty()) parameters.emplace_back("continuation-token", token);
-    const S3Response response =
-        client_.send("GET", "", s3_query(std::move(parameters)), {}, ErrorCode::open_failed, "cannot list", full_prefix);
+    const S3Response response = client_.send("GET", "", s3_query(std::move(parameters)), {}, ErrorCode::open_failed,
+                                             "cannot list", full_prefix);
     if (!ok(response)) client_.fail(response, ErrorCode::open_failed, "cannot list", full_prefix);
     std::optional<S3ListPage> page = parse_s3_list(response.body);
     if (!page)
-      throw Error(ErrorCode::open_failed, "cannot list " + client_.location().uri(prefix) +
-                                              ": the answer is not a ListBucketResult (is the endpoint an S3 service?)");
+      throw Error(ErrorCode::open_failed,
+                  "cannot list " + client_.location().uri(prefix) +
+                      ": the answer is not a ListBucketResult (is the endpoint an S3 service?)");
     for (std::string& key : page->keys)
       if (keys.size() < max_keys && key.size() >= root_length) keys.push_back(key.substr(root_length));
     if (!page->truncated || page->next_continuation_token.empty()) break;
@@ -128,7 +129,8 @@ void S3Store::remove(const std::string& prefix) {
   for (const std::string& key : list(prefix)) {
     const std::string object_key = client_.location().object_key(key);
     const S3Response response = client_.send("DELETE", object_key, "", {}, ErrorCode::write_failed, "cannot remove");
-    if (!ok(response) && response.status != 404) client_.fail(response, ErrorCode::write_failed, "cannot remove", object_key);
+    if (!ok(response) && response.status != 404)
+      client_.fail(response, ErrorCode::write_failed, "cannot remove", object_key);
   }
 }
 

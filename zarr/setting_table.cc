@@ -39,13 +39,10 @@ constexpr Choice downsample_choices[] = {
     {"max", "Maximum of each 2x2 block"},
 };
 
-
-
 const SettingSpec table[] = {
     {"location", "Location", "Directory of the Zarr dataset to write, or s3://bucket/path/name.zarr (required)",
      TextSetting{[](Settings& s) -> std::string& { return s.location; }}},
-    {"overwrite", "Overwrite",
-     "Replace an existing Zarr dataset at the location (anything else is never removed)",
+    {"overwrite", "Overwrite", "Replace an existing Zarr dataset at the location (anything else is never removed)",
      FlagSetting{[](Settings& s) -> bool& { return s.overwrite; }}},
     {"tile-width", "Tile width", "Chunk width in pixels (0 = whole frame)",
      NumberSetting<std::uint32_t>{[](Settings& s) -> std::uint32_t& { return s.tile_width; }, 0, UINT32_MAX}},
@@ -54,8 +51,7 @@ const SettingSpec table[] = {
     {"tile-planes", "Tile planes", "Frames per chunk (0 = as many as fit in max-bytes-per-chunk, at least 1)",
      NumberSetting<std::uint32_t>{[](Settings& s) -> std::uint32_t& { return s.tile_planes; }, 0, UINT32_MAX}},
     {"max-bytes-per-chunk", "Max bytes per chunk", "Upper bound of an uncompressed chunk, used when tile-planes is 0",
-     NumberSetting<std::uint64_t>{[](Settings& s) -> std::uint64_t& { return s.max_bytes_per_chunk; }, 0,
-                                  UINT64_MAX}},
+     NumberSetting<std::uint64_t>{[](Settings& s) -> std::uint64_t& { return s.max_bytes_per_chunk; }, 0, UINT64_MAX}},
     {"compressor", "Compressor", "Chunk compression",
      ChoiceSetting{compressor_choices, compressor_index,
                    [](Settings& s, int i) { s.compression.compressor = codec_registry()[std::size_t(i)].name; }}},

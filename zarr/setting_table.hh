@@ -48,8 +48,8 @@ struct SettingSpec {
   const char* name;   // "tile-width"
   const char* title;  // "Tile width"
   const char* blurb;
-  std::variant<FlagSetting, TextSetting, NumberSetting<std::uint32_t>, NumberSetting<std::uint64_t>,
-               NumberSetting<int>, NumberSetting<double>, ChoiceSetting>
+  std::variant<FlagSetting, TextSetting, NumberSetting<std::uint32_t>, NumberSetting<std::uint64_t>, NumberSetting<int>,
+               NumberSetting<double>, ChoiceSetting>
       kind;
 };
 

@@ -20,13 +20,10 @@ namespace zarr {
 std::size_t sample_size(DataType type) {
   switch (type) {
     case DataType::uint8:
-    case DataType::int8:
-      return 1;
+    case DataType::int8: return 1;
     case DataType::uint16:
-    case DataType::int16:
-      return 2;
-    case DataType::float32:
-      return 4;
+    case DataType::int16: return 2;
+    case DataType::float32: return 4;
   }
   return 0;  // unreachable: every enumerator is handled above
 }
@@ -70,8 +67,7 @@ std::uint32_t clamp_tile(std::uint32_t tile, std::uint32_t extent) {
 }
 
 void check_extent(const char* name, std::uint32_t value, std::uint32_t max) {
-  if (value == 0 || value > max)
-    reject(name, std::to_string(value) + " is not within 1.." + std::to_string(max));
+  if (value == 0 || value > max) reject(name, std::to_string(value) + " is not within 1.." + std::to_string(max));
 }
 
 // The bounds of every number in the setting table.
@@ -96,8 +92,8 @@ void check_table_bounds(const Settings& settings) {
           } else if constexpr (std::is_same_v<Kind, ChoiceSetting>) {
             const int value = kind.get(settings);
             if (value < 0 || std::size_t(value) >= kind.choices().size())
-              reject(spec.name, std::to_string(value) + " is not one of its " +
-                                    std::to_string(kind.choices().size()) + " choices");
+              reject(spec.name, std::to_string(value) + " is not one of its " + std::to_string(kind.choices().size()) +
+                                    " choices");
           }
         },
         spec.kind);
@@ -186,9 +182,9 @@ CheckedSettings validate(const Settings& s) {
   const std::uint64_t chunk_bytes =
       std::uint64_t(checked.chunk.planes) * checked.chunk.height * checked.chunk.width * sample_size(s.data_type);
   if (chunk_bytes > std::uint64_t(BLOSC_MAX_BUFFERSIZE))
-    reject(s.tile_planes ? "tile-planes" : "max-bytes-per-chunk",
-           "gives chunks of " + std::to_string(chunk_bytes) + " bytes, more than the limit of " +
-               std::to_string(BLOSC_MAX_BUFFERSIZE) + " bytes");
+    reject(s.tile_planes ? "tile-planes" : "max-bytes-per-chunk", "gives chunks of " + std::to_string(chunk_bytes) +
+                                                                      " bytes, more than the limit of " +
+                                                                      std::to_string(BLOSC_MAX_BUFFERSIZE) + " bytes");
   // A shard row holds planes * chunks_per_shard_t frames, counted in 32 bits.
   const std::uint64_t shard_planes = std::uint64_t(checked.chunk.planes) * s.chunks_per_shard_t;
   if (shard_planes > UINT32_MAX)

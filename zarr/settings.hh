@@ -35,15 +35,16 @@ struct Compression {
 // Credentials are never settings: they come from the AWS environment
 // variables or the shared AWS files (see zarr/s3_credentials.hh).
 struct S3Options {
-  std::string endpoint;               // "" = https://s3.<region>.amazonaws.com ; e.g. "http://127.0.0.1:7480" (path-style addressing)
-  std::string region = "us-east-1";  // "" means us-east-1 too
+  std::string
+      endpoint;  // "" = https://s3.<region>.amazonaws.com ; e.g. "http://127.0.0.1:7480" (path-style addressing)
+  std::string region = "us-east-1";                 // "" means us-east-1 too
   std::uint64_t multipart_threshold = 64ull << 20;  // objects larger than this use multipart upload; >= 5 MiB
 };
 
 // Dimensions are (t, c, y, x); t grows as frames are appended.
 struct Settings {
-  std::string location;  // the dataset's root directory, or "s3://bucket/path/name.zarr"
-  S3Options s3;          // used when location starts with "s3://"
+  std::string location;    // the dataset's root directory, or "s3://bucket/path/name.zarr"
+  S3Options s3;            // used when location starts with "s3://"
   bool overwrite = false;  // only ever removes an existing Zarr dataset
 
   DataType data_type = DataType::uint8;
@@ -118,8 +119,8 @@ void check_settings(const Settings& settings);
 
 // What the checks derived, so that nothing derives it again.
 struct CheckedSettings {
-  ChunkShape chunk;                 // level 0's (inner) chunk: the one clamp of the tile sizes
-  nlohmann::json user_attributes;   // user_metadata_json parsed, {} when empty
+  ChunkShape chunk;                // level 0's (inner) chunk: the one clamp of the tile sizes
+  nlohmann::json user_attributes;  // user_metadata_json parsed, {} when empty
 };
 
 // check_settings() without the location's contents, plus everything that

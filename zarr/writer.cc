@@ -88,8 +88,8 @@ class Writer::Impl {
   std::unique_ptr<Store> store_;
 
   // Caller thread only.
-  bool closed_ = false;    // no more frames: close() or abort() began
-  bool finished_ = false;  // the final metadata is written (close) or the rows dropped (abort)
+  bool closed_ = false;                    // no more frames: close() or abort() began
+  bool finished_ = false;                  // the final metadata is written (close) or the rows dropped (abort)
   std::vector<FramePlanes> level_frames_;  // [k] for level k >= 1; [0] for a byte-swapped level 0
 
   Failure failure_;
@@ -99,9 +99,9 @@ class Writer::Impl {
   std::mutex published_mutex_;
   std::vector<std::deque<PublishedShape>> published_;  // per level: its shapes past the rows announced
   std::uint64_t rows_on_disk_ = 0;
-  Progress on_disk_;              // of rows_on_disk_
+  Progress on_disk_;  // of rows_on_disk_
   std::uint64_t frames_announced_ = 0;
-  bool announcing_ = false;       // a worker is calling on_row_written_
+  bool announcing_ = false;  // a worker is calling on_row_written_
 
   ThreadPool pool_;  // joined (after the arrays wait for their rows) before anything it uses goes away
   std::vector<std::unique_ptr<ArrayWriter>> arrays_;  // destroyed first: waits for the workers
@@ -120,8 +120,7 @@ Writer::Impl::Impl(const Settings& settings, std::unique_ptr<Store> store, RowWr
   prepare_location(*store_, settings.overwrite);
   const nlohmann::json& user_attributes = checked_.user_attributes;
   write_group_metadata();
-  if (settings.zarr_version == 2)
-    store_->put(std::string(array_path) + "/.zattrs", as_bytes(to_text(user_attributes)));
+  if (settings.zarr_version == 2) store_->put(std::string(array_path) + "/.zattrs", as_bytes(to_text(user_attributes)));
 
   const WriteContext context{*store_, codecs_, pool_, failure_, bytes_written_, chunks_written_, cancellation_};
   for (std::size_t k = 0; k < levels_.size(); ++k) {
@@ -137,9 +136,9 @@ Writer::Impl::Impl(const Settings& settings, std::unique_ptr<Store> store, RowWr
     layout.chunks_per_shard_y = settings.chunks_per_shard_y;
     layout.chunks_per_shard_x = settings.chunks_per_shard_x;
     if (k == 0 && settings.zarr_version == 3) layout.attributes = user_attributes;
-    arrays_.push_back(std::make_unique<ArrayWriter>(
-        layout, settings.rows_in_flight, context,
-        [this, k](const PublishedShape& shape) { rows_published(k, shape); }));
+    arrays_.push_back(
+        std::make_unique<ArrayWriter>(layout, settings.rows_in_flight, context,
+                                      [this, k](const PublishedShape& shape) { rows_published(k, shape); }));
   }
 
   for (std::size_t k = 0; k < levels_.size(); ++k)
@@ -201,7 +200,8 @@ void Writer::Impl::append_pyramid(const FrameView& frame) {
   if (frame.swap_bytes && sample_size_ > 1) {
     // The downsampler reads native samples: turn level 0 around once.
     FramePlanes& native = level_frames_[0];
-    if (native.memory.empty()) native = FramePlanes(settings_.channels, settings_.width, settings_.height, sample_size_);
+    if (native.memory.empty())
+      native = FramePlanes(settings_.channels, settings_.width, settings_.height, sample_size_);
     for (std::uint32_t c = 0; c < settings_.channels; ++c) {
       const PlaneView& in = frame.channels[c];
       std::byte* out = native.memory[c].data();
@@ -230,7 +230,8 @@ void Writer::Impl::rows_published(std::size_t level, const PublishedShape& shape
   std::unique_lock lock(published_mutex_);
   published_[level].push_back(shape);
   std::uint64_t everywhere = UINT64_MAX;
-  for (const auto& shapes : published_) everywhere = std::min(everywhere, shapes.empty() ? rows_on_disk_ : shapes.back().rows);
+  for (const auto& shapes : published_)
+    everywhere = std::min(everywhere, shapes.empty() ? rows_on_disk_ : shapes.back().rows);
   if (everywhere > rows_on_disk_) {
     Progress now;
     for (auto& shapes : published_) {

@@ -13,9 +13,9 @@
 namespace zarr {
 
 struct Stats {
-  std::uint64_t frames = 0;          // frames appended
-  std::uint64_t bytes_in = 0;        // raw sample bytes appended
-  std::uint64_t bytes_written = 0;   // chunk bytes stored (after compression)
+  std::uint64_t frames = 0;         // frames appended
+  std::uint64_t bytes_in = 0;       // raw sample bytes appended
+  std::uint64_t bytes_written = 0;  // chunk bytes stored (after compression)
   std::uint64_t chunks_written = 0;
   double compression_ratio() const { return bytes_written ? double(bytes_in) / bytes_written : 0.0; }
 };

@@ -33,8 +33,8 @@ std::size_t ZstdCodec::encode(std::span<const std::byte> in, std::span<std::byte
   const std::size_t n =
       ZSTD_compressCCtx(thread_compression_context(), out.data(), out.size(), in.data(), in.size(), level_);
   if (ZSTD_isError(n))
-    throw Error(ErrorCode::write_failed, "zstd failed to compress a chunk of " + std::to_string(in.size()) +
-                                             " bytes: " + ZSTD_getErrorName(n));
+    throw Error(ErrorCode::write_failed,
+                "zstd failed to compress a chunk of " + std::to_string(in.size()) + " bytes: " + ZSTD_getErrorName(n));
   return n;
 }
 
@@ -48,8 +48,8 @@ std::size_t ZstdCodec::decoded_size(std::span<const std::byte> in) const {
 
 void ZstdCodec::decode(std::span<const std::byte> in, std::span<std::byte> out) const {
   if (decoded_size(in) != out.size())
-    throw Error(ErrorCode::invalid_frame, "zstd chunk of " + std::to_string(in.size()) +
-                                              " bytes does not decode to " + std::to_string(out.size()) + " bytes");
+    throw Error(ErrorCode::invalid_frame, "zstd chunk of " + std::to_string(in.size()) + " bytes does not decode to " +
+                                              std::to_string(out.size()) + " bytes");
   const std::size_t n = ZSTD_decompress(out.data(), out.size(), in.data(), in.size());
   if (ZSTD_isError(n) || n != out.size())
     throw Error(ErrorCode::invalid_frame, std::string("zstd failed to decompress a chunk: ") +

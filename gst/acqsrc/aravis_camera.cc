@@ -31,7 +31,7 @@ namespace {
 
 constexpr char aravis_prefix[] = "aravis: ";
 constexpr std::size_t aravis_prefix_length = sizeof(aravis_prefix) - 1;
-constexpr guint64 pop_timeout_us = 100 * 1000;   // how often a wait checks for interrupts
+constexpr guint64 pop_timeout_us = 100 * 1000;  // how often a wait checks for interrupts
 constexpr guint64 silence_before_probe_us = 1000 * 1000;
 // Address 0 is a register every GigE Vision (version) and USB3 Vision
 // (ABRM) device answers: reading it tells whether the camera is still there.
@@ -63,15 +63,15 @@ bool is_loopback(ArvCamera* camera) {
 const ArvPixelFormat gray8_formats[] = {ARV_PIXEL_FORMAT_MONO_8};
 // Unpacked little-endian formats only: packed ones (Mono10p, Mono12Packed)
 // would need unpacking and are not offered.
-const ArvPixelFormat gray16_formats[] = {ARV_PIXEL_FORMAT_MONO_16, ARV_PIXEL_FORMAT_MONO_14,
-                                         ARV_PIXEL_FORMAT_MONO_12, ARV_PIXEL_FORMAT_MONO_10};
+const ArvPixelFormat gray16_formats[] = {ARV_PIXEL_FORMAT_MONO_16, ARV_PIXEL_FORMAT_MONO_14, ARV_PIXEL_FORMAT_MONO_12,
+                                         ARV_PIXEL_FORMAT_MONO_10};
 
 class AravisCamera final : public Camera {
  public:
   AravisCamera(std::string name, ArvCamera* camera) : name_(std::move(name)), camera_(camera) {
-    control_lost_handler_ = g_signal_connect(arv_camera_get_device(camera_), "control-lost",
-        G_CALLBACK(+[](ArvDevice*, gpointer self) { static_cast<AravisCamera*>(self)->control_lost_ = true; }),
-        this);
+    control_lost_handler_ = g_signal_connect(
+        arv_camera_get_device(camera_), "control-lost",
+        G_CALLBACK(+[](ArvDevice*, gpointer self) { static_cast<AravisCamera*>(self)->control_lost_ = true; }), this);
     guint n = 0;
     GError* error = nullptr;
     gint64* formats = arv_camera_dup_available_pixel_formats(camera_, &n, &error);
@@ -132,9 +132,9 @@ class AravisCamera final : public Camera {
     arv_camera_get_region(camera_, &x, &y, &width, &height, &error);
     if (error) throw CameraError("reading back the region: " + take_message(error));
     if (x != settings.offset_x || y != settings.offset_y || width != format.width || height != format.height) {
-      throw CameraError(region_text(settings, format) + " was changed by the camera to offset " +
-                        std::to_string(x) + "," + std::to_string(y) + " size " + std::to_string(width) + "x" +
-                        std::to_string(height) + " (its sizes and offsets have steps)");
+      throw CameraError(region_text(settings, format) + " was changed by the camera to offset " + std::to_string(x) +
+                        "," + std::to_string(y) + " size " + std::to_string(width) + "x" + std::to_string(height) +
+                        " (its sizes and offsets have steps)");
     }
 
     if (format.rate_numerator > 0 && arv_camera_is_frame_rate_available(camera_, nullptr)) {
@@ -258,8 +258,8 @@ class AravisCamera final : public Camera {
     int x = 0, y = 0, width = 0, height = 0;
     arv_camera_get_region(camera_, &x, &y, &width, &height, &error);
     if (!error)
-      gst_structure_set(s, "offset-x", G_TYPE_INT, x, "offset-y", G_TYPE_INT, y, "width", G_TYPE_INT, width,
-                        "height", G_TYPE_INT, height, nullptr);
+      gst_structure_set(s, "offset-x", G_TYPE_INT, x, "offset-y", G_TYPE_INT, y, "width", G_TYPE_INT, width, "height",
+                        G_TYPE_INT, height, nullptr);
     g_clear_error(&error);
     if (arv_camera_is_binning_available(camera_, nullptr)) {
       int dx = 1, dy = 1;
@@ -273,7 +273,8 @@ class AravisCamera final : public Camera {
       if (!error) gst_structure_set(s, field, G_TYPE_DOUBLE, value, nullptr);
       g_clear_error(&error);
     };
-    set_double("exposure-time-us", arv_camera_is_exposure_time_available(camera_, nullptr), arv_camera_get_exposure_time);
+    set_double("exposure-time-us", arv_camera_is_exposure_time_available(camera_, nullptr),
+               arv_camera_get_exposure_time);
     set_double("gain-db", arv_camera_is_gain_available(camera_, nullptr), arv_camera_get_gain);
     set_double("frame-rate", arv_camera_is_frame_rate_available(camera_, nullptr), arv_camera_get_frame_rate);
     return s;
@@ -326,8 +327,7 @@ class AravisCamera final : public Camera {
     guint64 completed = 0, failures = 0, underruns = 0;
     arv_stream_get_statistics(stream_, &completed, &failures, &underruns);
     const std::uint64_t counted = skipped_ + (underruns - underruns_);
-    const std::uint64_t gap =
-        has_last_id_ && info.frame_id > last_id_ + 1 ? info.frame_id - last_id_ - 1 : 0;
+    const std::uint64_t gap = has_last_id_ && info.frame_id > last_id_ + 1 ? info.frame_id - last_id_ - 1 : 0;
     info.frames_dropped = std::max(counted, gap);
     info.incomplete = arv_buffer_get_status(buffer) != ARV_BUFFER_STATUS_SUCCESS;  // kept by capture-error=keep
     underruns_ = underruns;

@@ -17,9 +17,7 @@ namespace acqsrc {
 
 enum class PixelFormat { Gray8, Gray16LE };
 
-inline std::size_t bytes_per_pixel(PixelFormat format) {
-  return format == PixelFormat::Gray8 ? 1 : 2;
-}
+inline std::size_t bytes_per_pixel(PixelFormat format) { return format == PixelFormat::Gray8 ? 1 : 2; }
 
 // What a camera can deliver; the element turns it into caps.
 struct CameraCapabilities {
@@ -65,10 +63,10 @@ struct CameraSettings {
   std::optional<double> gain_db;   // nullopt: leave the camera's own gain
   int offset_x = 0;                // region origin on the (binned) sensor
   int offset_y = 0;
-  int binning = 1;                 // same factor horizontally and vertically
-  std::string features;            // "Feature=value ...", applied last
+  int binning = 1;       // same factor horizontally and vertically
+  std::string features;  // "Feature=value ...", applied last
   CaptureErrorPolicy capture_error = CaptureErrorPolicy::Skip;
-  unsigned stream_buffers = 10;    // frames held for downstream (capture buffers)
+  unsigned stream_buffers = 10;  // frames held for downstream (capture buffers)
 };
 
 // Where a frame goes: `height` rows of `width` pixels, `stride` bytes apart.
@@ -81,8 +79,8 @@ struct Pixels {
 
 // One delivered frame, as the camera numbers and times it.
 struct FrameInfo {
-  std::uint64_t frame_id = 0;      // camera frame number -> buffer OFFSET
-  GstClockTime pts = 0;            // running time of the frame start
+  std::uint64_t frame_id = 0;  // camera frame number -> buffer OFFSET
+  GstClockTime pts = 0;        // running time of the frame start
   GstClockTime duration = 0;
   std::uint64_t frames_dropped = 0;  // frames lost just before this one
   // The camera's own timestamp in ns (hardware clock), or NONE.

@@ -34,11 +34,13 @@
  *
  * ## Example launch line
  * |[
- * gst-launch-1.0 acqsrc camera="simulated: radial sin" exposure-time-us=10000 num-buffers=100 ! video/x-raw,format=GRAY8,width=1920,height=1080 ! videoconvert ! autovideosink
+ * gst-launch-1.0 acqsrc camera="simulated: radial sin" exposure-time-us=10000 num-buffers=100 !
+ * video/x-raw,format=GRAY8,width=1920,height=1080 ! videoconvert ! autovideosink
  * ]|
  * Shows 100 frames (one second) of the radial-sin camera.
  * |[
- * gst-launch-1.0 -e acqsrc camera="aravis: 127.0.0.1" offset-x=16 binning=2 num-buffers=100 ! video/x-raw,format=GRAY8,width=512,height=512,framerate=50/1 ! zarrsink location=gige.zarr
+ * gst-launch-1.0 -e acqsrc camera="aravis: 127.0.0.1" offset-x=16 binning=2 num-buffers=100 !
+ * video/x-raw,format=GRAY8,width=512,height=512,framerate=50/1 ! zarrsink location=gige.zarr
  * ]|
  * Records 100 frames of a GigE Vision camera (here Aravis' fake one,
  * `arv-fake-gv-camera-0.8 -i 127.0.0.1`) into Zarr.
@@ -72,7 +74,7 @@ constexpr double default_exposure_us = 10000.0;
 constexpr double max_exposure_us = 3600.0 * 1e6;  // one hour
 constexpr int default_width = 1920;               // Acquire's simulated camera
 constexpr int default_height = 1080;
-constexpr double keep_camera_gain = -1.0;           // gain property: leave the camera's gain
+constexpr double keep_camera_gain = -1.0;  // gain property: leave the camera's gain
 constexpr guint default_stream_buffers = 10;
 // Marks the GstReferenceTimestampMeta carrying the camera's own clock (ns).
 constexpr const char* camera_timestamp_media_type = "timestamp/x-camera";
@@ -143,9 +145,7 @@ struct Private {
   GstCaps* camera_timestamp_caps;  // reference of the camera-clock GstReferenceTimestampMeta
 };
 
-GstClockTime exposure_time(double exposure_us) {
-  return static_cast<GstClockTime>(std::llround(exposure_us * 1000.0));
-}
+GstClockTime exposure_time(double exposure_us) { return static_cast<GstClockTime>(std::llround(exposure_us * 1000.0)); }
 
 // The frame rate whose period is the exposure time, exact when it fits.
 void rate_for_exposure(double exposure_us, int* numerator, int* denominator) {
@@ -200,10 +200,11 @@ static GType gst_acq_src_capture_error_get_type() {
   return type;
 }
 
-static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS("video/x-raw, format = (string) { GRAY8, GRAY16_LE }, "
-                    "width = (int) [ 1, 2147483647 ], height = (int) [ 1, 2147483647 ], "
-                    "framerate = (fraction) [ 0/1, 2147483647/1 ]"));
+static GstStaticPadTemplate src_template =
+    GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS,
+                            GST_STATIC_CAPS("video/x-raw, format = (string) { GRAY8, GRAY16_LE }, "
+                                            "width = (int) [ 1, 2147483647 ], height = (int) [ 1, 2147483647 ], "
+                                            "framerate = (fraction) [ 0/1, 2147483647/1 ]"));
 
 static void gst_acq_src_set_property(GObject* object, guint id, const GValue* value, GParamSpec* pspec) {
   GstAcqSrc* self = GST_ACQ_SRC(object);
@@ -215,28 +216,16 @@ static void gst_acq_src_set_property(GObject* object, guint id, const GValue* va
       settings.camera_name = name ? name : acqsrc::default_camera_name;
       break;
     }
-    case PROP_EXPOSURE_TIME_US:
-      settings.exposure_us = g_value_get_double(value);
-      break;
+    case PROP_EXPOSURE_TIME_US: settings.exposure_us = g_value_get_double(value); break;
     case PROP_IS_LIVE:
       settings.is_live = g_value_get_boolean(value);
       gst_base_src_set_live(GST_BASE_SRC(self), settings.is_live);
       break;
-    case PROP_SEED:
-      settings.seed = g_value_get_uint64(value);
-      break;
-    case PROP_GAIN:
-      settings.gain_db = g_value_get_double(value);
-      break;
-    case PROP_OFFSET_X:
-      settings.offset_x = g_value_get_int(value);
-      break;
-    case PROP_OFFSET_Y:
-      settings.offset_y = g_value_get_int(value);
-      break;
-    case PROP_BINNING:
-      settings.binning = g_value_get_int(value);
-      break;
+    case PROP_SEED: settings.seed = g_value_get_uint64(value); break;
+    case PROP_GAIN: settings.gain_db = g_value_get_double(value); break;
+    case PROP_OFFSET_X: settings.offset_x = g_value_get_int(value); break;
+    case PROP_OFFSET_Y: settings.offset_y = g_value_get_int(value); break;
+    case PROP_BINNING: settings.binning = g_value_get_int(value); break;
     case PROP_FEATURES: {
       const char* features = g_value_get_string(value);
       settings.features = features ? features : "";
@@ -245,11 +234,8 @@ static void gst_acq_src_set_property(GObject* object, guint id, const GValue* va
     case PROP_CAPTURE_ERROR:
       settings.capture_error = static_cast<acqsrc::CaptureErrorPolicy>(g_value_get_enum(value));
       break;
-    case PROP_STREAM_BUFFERS:
-      settings.stream_buffers = g_value_get_uint(value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
+    case PROP_STREAM_BUFFERS: settings.stream_buffers = g_value_get_uint(value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
   }
 }
 
@@ -258,44 +244,19 @@ static void gst_acq_src_get_property(GObject* object, guint id, GValue* value, G
   std::lock_guard lock(self->priv->lock);
   const Settings& settings = self->priv->settings;
   switch (id) {
-    case PROP_CAMERA:
-      g_value_set_string(value, settings.camera_name.c_str());
-      break;
-    case PROP_EXPOSURE_TIME_US:
-      g_value_set_double(value, settings.exposure_us);
-      break;
-    case PROP_IS_LIVE:
-      g_value_set_boolean(value, settings.is_live);
-      break;
-    case PROP_SEED:
-      g_value_set_uint64(value, settings.seed);
-      break;
-    case PROP_FRAMES_DROPPED:
-      g_value_set_uint64(value, self->priv->frames_dropped.load());
-      break;
-    case PROP_GAIN:
-      g_value_set_double(value, settings.gain_db);
-      break;
-    case PROP_OFFSET_X:
-      g_value_set_int(value, settings.offset_x);
-      break;
-    case PROP_OFFSET_Y:
-      g_value_set_int(value, settings.offset_y);
-      break;
-    case PROP_BINNING:
-      g_value_set_int(value, settings.binning);
-      break;
-    case PROP_FEATURES:
-      g_value_set_string(value, settings.features.c_str());
-      break;
-    case PROP_CAPTURE_ERROR:
-      g_value_set_enum(value, int(settings.capture_error));
-      break;
-    case PROP_STREAM_BUFFERS:
-      g_value_set_uint(value, settings.stream_buffers);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
+    case PROP_CAMERA: g_value_set_string(value, settings.camera_name.c_str()); break;
+    case PROP_EXPOSURE_TIME_US: g_value_set_double(value, settings.exposure_us); break;
+    case PROP_IS_LIVE: g_value_set_boolean(value, settings.is_live); break;
+    case PROP_SEED: g_value_set_uint64(value, settings.seed); break;
+    case PROP_FRAMES_DROPPED: g_value_set_uint64(value, self->priv->frames_dropped.load()); break;
+    case PROP_GAIN: g_value_set_double(value, settings.gain_db); break;
+    case PROP_OFFSET_X: g_value_set_int(value, settings.offset_x); break;
+    case PROP_OFFSET_Y: g_value_set_int(value, settings.offset_y); break;
+    case PROP_BINNING: g_value_set_int(value, settings.binning); break;
+    case PROP_FEATURES: g_value_set_string(value, settings.features.c_str()); break;
+    case PROP_CAPTURE_ERROR: g_value_set_enum(value, int(settings.capture_error)); break;
+    case PROP_STREAM_BUFFERS: g_value_set_uint(value, settings.stream_buffers); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
   }
 }
 
@@ -313,13 +274,14 @@ static gboolean gst_acq_src_start(GstBaseSrc* base) {
     if (!camera) {
       const std::string available = acqsrc::describe_available_cameras();
       GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND,
-          ("Unknown camera \"%s\". Cameras found: %s.", settings.camera_name.c_str(), available.c_str()),
-          ("property camera=\"%s\" names no camera backend", settings.camera_name.c_str()));
+                        ("Unknown camera \"%s\". Cameras found: %s.", settings.camera_name.c_str(), available.c_str()),
+                        ("property camera=\"%s\" names no camera backend", settings.camera_name.c_str()));
       return FALSE;
     }
   } catch (const acqsrc::CameraError& error) {
     const std::string available = acqsrc::describe_available_cameras();
-    GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND,
+    GST_ELEMENT_ERROR(
+        self, RESOURCE, NOT_FOUND,
         ("Could not open camera \"%s\". Cameras found: %s.", settings.camera_name.c_str(), available.c_str()),
         ("%s", error.what()));
     return FALSE;
@@ -329,8 +291,9 @@ static gboolean gst_acq_src_start(GstBaseSrc* base) {
     std::lock_guard lock(self->priv->lock);
     self->priv->capabilities = camera->capabilities();
   } catch (const acqsrc::CameraError& error) {
-    GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("Camera \"%s\" refused the settings: %s",
-        settings.camera_name.c_str(), error.what()), (nullptr));
+    GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS,
+                      ("Camera \"%s\" refused the settings: %s", settings.camera_name.c_str(), error.what()),
+                      (nullptr));
     return FALSE;
   }
   gst_base_src_set_live(base, settings.is_live || camera->always_live());
@@ -398,7 +361,7 @@ static gboolean gst_acq_src_set_caps(GstBaseSrc* base, GstCaps* caps) {
 
   acqsrc::FrameFormat format;
   format.format = GST_VIDEO_INFO_FORMAT(&info) == GST_VIDEO_FORMAT_GRAY8 ? acqsrc::PixelFormat::Gray8
-                                                                          : acqsrc::PixelFormat::Gray16LE;
+                                                                         : acqsrc::PixelFormat::Gray16LE;
   format.width = GST_VIDEO_INFO_WIDTH(&info);
   format.height = GST_VIDEO_INFO_HEIGHT(&info);
   const acqsrc::CameraSettings camera_settings = camera_settings_from(settings);
@@ -408,10 +371,10 @@ static gboolean gst_acq_src_set_caps(GstBaseSrc* base, GstCaps* caps) {
     const GstClockTime period = format.frame_time(1);
     if (camera_settings.exposure_time > period) {
       GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
-          ("The exposure time (exposure-time-us=%g) is longer than the frame period of %g us "
-           "set by the framerate %d/%d. Lower exposure-time-us or the framerate.",
-           settings.exposure_us, period / 1000.0, format.rate_numerator, format.rate_denominator),
-          ("caps %" GST_PTR_FORMAT, caps));
+                        ("The exposure time (exposure-time-us=%g) is longer than the frame period of %g us "
+                         "set by the framerate %d/%d. Lower exposure-time-us or the framerate.",
+                         settings.exposure_us, period / 1000.0, format.rate_numerator, format.rate_denominator),
+                        ("caps %" GST_PTR_FORMAT, caps));
       return FALSE;
     }
   } else {
@@ -427,8 +390,9 @@ static gboolean gst_acq_src_set_caps(GstBaseSrc* base, GstCaps* caps) {
     stream->camera->start(self->priv->clock, gst_base_src_is_live(base));
     stream->camera_running = true;
   } catch (const acqsrc::CameraError& error) {
-    GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("Camera \"%s\" refused the settings: %s",
-        settings.camera_name.c_str(), error.what()), ("caps %" GST_PTR_FORMAT, caps));
+    GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS,
+                      ("Camera \"%s\" refused the settings: %s", settings.camera_name.c_str(), error.what()),
+                      ("caps %" GST_PTR_FORMAT, caps));
     return FALSE;
   }
 
@@ -454,7 +418,7 @@ static gboolean gst_acq_src_set_caps(GstBaseSrc* base, GstCaps* caps) {
   stream->format = format;
   stream->negotiated = true;
   GST_INFO_OBJECT(self, "frames %dx%d %s at %d/%d fps, exposure %g us", format.width, format.height,
-      GST_VIDEO_INFO_NAME(&info), format.rate_numerator, format.rate_denominator, settings.exposure_us);
+                  GST_VIDEO_INFO_NAME(&info), format.rate_numerator, format.rate_denominator, settings.exposure_us);
   return TRUE;
 }
 
@@ -495,8 +459,9 @@ static GstFlowReturn gst_acq_src_alloc(GstPushSrc* push, GstBuffer** buffer) {
     *buffer = gst_buffer_new();
     gst_buffer_append_memory(*buffer, gst_memory_ref(stream->blank_memory));
     gst_buffer_add_video_meta_full(*buffer, GST_VIDEO_FRAME_FLAG_NONE, GST_VIDEO_INFO_FORMAT(&info),
-        GST_VIDEO_INFO_WIDTH(&info), GST_VIDEO_INFO_HEIGHT(&info), GST_VIDEO_INFO_N_PLANES(&info),
-        const_cast<gsize*>(info.offset), const_cast<gint*>(info.stride));
+                                   GST_VIDEO_INFO_WIDTH(&info), GST_VIDEO_INFO_HEIGHT(&info),
+                                   GST_VIDEO_INFO_N_PLANES(&info), const_cast<gsize*>(info.offset),
+                                   const_cast<gint*>(info.stride));
     return GST_FLOW_OK;
   }
 
@@ -524,8 +489,9 @@ static GstFlowReturn gst_acq_src_fill(GstPushSrc* push, GstBuffer* buffer) {
     frame = camera.wait_for_frame();
   } catch (const acqsrc::CameraError& error) {
     const Settings settings = settings_of(self);
-    GST_ELEMENT_ERROR(self, RESOURCE, READ, ("Camera \"%s\" stopped delivering frames: %s",
-        settings.camera_name.c_str(), error.what()), (nullptr));
+    GST_ELEMENT_ERROR(self, RESOURCE, READ,
+                      ("Camera \"%s\" stopped delivering frames: %s", settings.camera_name.c_str(), error.what()),
+                      (nullptr));
     return GST_FLOW_ERROR;
   }
   if (!frame) return GST_FLOW_FLUSHING;
@@ -534,18 +500,19 @@ static GstFlowReturn gst_acq_src_fill(GstPushSrc* push, GstBuffer* buffer) {
     GstVideoFrame video_frame;
     if (!gst_video_frame_map(&video_frame, &stream->info, buffer, GST_MAP_WRITE)) {
       GST_ELEMENT_ERROR(self, RESOURCE, WRITE, ("Could not map a buffer to write a frame into."),
-          ("buffer %" GST_PTR_FORMAT, buffer));
+                        ("buffer %" GST_PTR_FORMAT, buffer));
       return GST_FLOW_ERROR;
     }
     const acqsrc::Pixels pixels{static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&video_frame, 0)),
-        static_cast<std::size_t>(GST_VIDEO_FRAME_PLANE_STRIDE(&video_frame, 0)),
-        GST_VIDEO_FRAME_WIDTH(&video_frame), GST_VIDEO_FRAME_HEIGHT(&video_frame)};
+                                static_cast<std::size_t>(GST_VIDEO_FRAME_PLANE_STRIDE(&video_frame, 0)),
+                                GST_VIDEO_FRAME_WIDTH(&video_frame), GST_VIDEO_FRAME_HEIGHT(&video_frame)};
     try {
       camera.write_frame(*frame, pixels);
     } catch (const acqsrc::CameraError& error) {
       gst_video_frame_unmap(&video_frame);
-      GST_ELEMENT_ERROR(self, RESOURCE, READ, ("Camera failed to deliver frame %" G_GUINT64_FORMAT ": %s",
-          frame->frame_id, error.what()), (nullptr));
+      GST_ELEMENT_ERROR(self, RESOURCE, READ,
+                        ("Camera failed to deliver frame %" G_GUINT64_FORMAT ": %s", frame->frame_id, error.what()),
+                        (nullptr));
       return GST_FLOW_ERROR;
     }
     gst_video_frame_unmap(&video_frame);
@@ -558,14 +525,15 @@ static GstFlowReturn gst_acq_src_fill(GstPushSrc* push, GstBuffer* buffer) {
   GST_BUFFER_OFFSET_END(buffer) = frame->frame_id + 1;
   if (GST_CLOCK_TIME_IS_VALID(frame->camera_timestamp))
     gst_buffer_add_reference_timestamp_meta(buffer, self->priv->camera_timestamp_caps, frame->camera_timestamp,
-        GST_CLOCK_TIME_NONE);
+                                            GST_CLOCK_TIME_NONE);
   if (frame->incomplete) GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_CORRUPTED);
   if (frame->frames_dropped > 0) {
     GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_DISCONT);
     self->priv->frames_dropped += frame->frames_dropped;
-    GST_WARNING_OBJECT(self, "dropped %" G_GUINT64_FORMAT " frame(s) before frame %" G_GUINT64_FORMAT
-        " (not taken in time downstream, or lost or incomplete in the camera)", frame->frames_dropped,
-        frame->frame_id);
+    GST_WARNING_OBJECT(self,
+                       "dropped %" G_GUINT64_FORMAT " frame(s) before frame %" G_GUINT64_FORMAT
+                       " (not taken in time downstream, or lost or incomplete in the camera)",
+                       frame->frames_dropped, frame->frame_id);
   }
   return GST_FLOW_OK;
 }
@@ -591,69 +559,89 @@ static void gst_acq_src_class_init(GstAcqSrcClass* klass) {
   gobject_class->get_property = gst_acq_src_get_property;
   gobject_class->finalize = gst_acq_src_finalize;
 
-  const std::string camera_blurb = "Camera to acquire from, by its Acquire name: " +
-                                   acqsrc::describe_camera_naming() +
+  const std::string camera_blurb = "Camera to acquire from, by its Acquire name: " + acqsrc::describe_camera_naming() +
                                    " (gst-device-monitor-1.0 Video/Source lists the cameras present)";
-  g_object_class_install_property(gobject_class, PROP_CAMERA,
+  g_object_class_install_property(
+      gobject_class, PROP_CAMERA,
       g_param_spec_string("camera", "Camera", g_intern_string(camera_blurb.c_str()), acqsrc::default_camera_name,
-          GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property(gobject_class, PROP_EXPOSURE_TIME_US,
+                          GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property(
+      gobject_class, PROP_EXPOSURE_TIME_US,
       g_param_spec_double("exposure-time-us", "Exposure time (us)",
-          "Exposure time of each frame in microseconds; the frame period when the caps leave the "
-          "framerate open, and at most one frame period when they fix it",
-          1.0, max_exposure_us, default_exposure_us,
-          GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property(gobject_class, PROP_IS_LIVE,
-      g_param_spec_boolean("is-live", "Is live",
+                          "Exposure time of each frame in microseconds; the frame period when the caps leave the "
+                          "framerate open, and at most one frame period when they fix it",
+                          1.0, max_exposure_us, default_exposure_us,
+                          GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property(
+      gobject_class, PROP_IS_LIVE,
+      g_param_spec_boolean(
+          "is-live", "Is live",
           "Deliver frames paced by the pipeline clock, dropping those downstream does not take in time, "
           "like a hardware camera; false: as fast as downstream takes them",
           TRUE, GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property(gobject_class, PROP_SEED,
-      g_param_spec_uint64("seed", "Seed",
-          "Seed of the \"simulated: uniform random\" camera: the same seed gives the same frames",
-          0, G_MAXUINT64, 0, GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property(gobject_class, PROP_FRAMES_DROPPED,
-      g_param_spec_uint64("frames-dropped", "Frames dropped",
-          "Frames lost: not taken in time downstream (live cameras), or lost or incomplete in a hardware camera",
-          0, G_MAXUINT64, 0, GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+  g_object_class_install_property(
+      gobject_class, PROP_SEED,
+      g_param_spec_uint64(
+          "seed", "Seed", "Seed of the \"simulated: uniform random\" camera: the same seed gives the same frames", 0,
+          G_MAXUINT64, 0, GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property(
+      gobject_class, PROP_FRAMES_DROPPED,
+      g_param_spec_uint64(
+          "frames-dropped", "Frames dropped",
+          "Frames lost: not taken in time downstream (live cameras), or lost or incomplete in a hardware camera", 0,
+          G_MAXUINT64, 0, GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
 
   // Hardware only (but stream-buffers): the simulated cameras ignore these.
-  g_object_class_install_property(gobject_class, PROP_GAIN,
+  g_object_class_install_property(
+      gobject_class, PROP_GAIN,
       g_param_spec_double("gain", "Gain (dB)",
-          "Analog gain of a hardware camera in dB; -1 leaves the camera's own setting", keep_camera_gain, 1000.0,
-          keep_camera_gain, GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property(gobject_class, PROP_OFFSET_X,
+                          "Analog gain of a hardware camera in dB; -1 leaves the camera's own setting",
+                          keep_camera_gain, 1000.0, keep_camera_gain,
+                          GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property(
+      gobject_class, PROP_OFFSET_X,
       g_param_spec_int("offset-x", "Offset x",
-          "Left edge of a hardware camera's region in (binned) sensor pixels; the caps width is its width",
-          0, G_MAXINT, 0, GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property(gobject_class, PROP_OFFSET_Y,
-      g_param_spec_int("offset-y", "Offset y",
-          "Top edge of a hardware camera's region in (binned) sensor pixels; the caps height is its height",
-          0, G_MAXINT, 0, GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property(gobject_class, PROP_BINNING,
-      g_param_spec_int("binning", "Binning",
-          "Binning of a hardware camera, the same horizontally and vertically; the sizes in the caps are binned",
-          1, 64, 1, GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property(gobject_class, PROP_FEATURES,
-      g_param_spec_string("features", "Features",
+                       "Left edge of a hardware camera's region in (binned) sensor pixels; the caps width is its width",
+                       0, G_MAXINT, 0,
+                       GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property(
+      gobject_class, PROP_OFFSET_Y,
+      g_param_spec_int(
+          "offset-y", "Offset y",
+          "Top edge of a hardware camera's region in (binned) sensor pixels; the caps height is its height", 0,
+          G_MAXINT, 0, GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property(
+      gobject_class, PROP_BINNING,
+      g_param_spec_int(
+          "binning", "Binning",
+          "Binning of a hardware camera, the same horizontally and vertically; the sizes in the caps are binned", 1, 64,
+          1, GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property(
+      gobject_class, PROP_FEATURES,
+      g_param_spec_string(
+          "features", "Features",
           "GenICam features of a hardware camera, \"Feature=value Feature=value ...\", applied at start after "
           "everything else (e.g. \"ReverseX=true BlackLevel=10\")",
           "", GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property(gobject_class, PROP_CAPTURE_ERROR,
-      g_param_spec_enum("capture-error", "Capture error",
+  g_object_class_install_property(
+      gobject_class, PROP_CAPTURE_ERROR,
+      g_param_spec_enum(
+          "capture-error", "Capture error",
           "What a hardware camera's incomplete frame does: skip it (counted in frames-dropped), keep it, or abort",
           GST_TYPE_ACQ_SRC_CAPTURE_ERROR, int(acqsrc::CaptureErrorPolicy::Skip),
           GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property(gobject_class, PROP_STREAM_BUFFERS,
+  g_object_class_install_property(
+      gobject_class, PROP_STREAM_BUFFERS,
       g_param_spec_uint("stream-buffers", "Stream buffers",
-          "Frames the camera holds for downstream (a hardware camera's capture buffers in the driver; "
-          "a live simulated camera keeps its newest this many); more absorb longer stalls downstream",
-          1, 1024, default_stream_buffers,
-          GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+                        "Frames the camera holds for downstream (a hardware camera's capture buffers in the driver; "
+                        "a live simulated camera keeps its newest this many); more absorb longer stalls downstream",
+                        1, 1024, default_stream_buffers,
+                        GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
   gst_type_mark_as_plugin_api(GST_TYPE_ACQ_SRC_CAPTURE_ERROR, GstPluginAPIFlags(0));
 
   gst_element_class_add_static_pad_template(element_class, &src_template);
-  gst_element_class_set_static_metadata(element_class, "Scientific camera source", "Source/Video/Hardware",
+  gst_element_class_set_static_metadata(
+      element_class, "Scientific camera source", "Source/Video/Hardware",
       "Acquires frames from a scientific camera: Acquire's simulated cameras (radial sin, uniform random, "
       "empty) or a GenICam camera through Aravis",
       "gst-zarr developers");

@@ -49,7 +49,7 @@ struct _GstAcqSrcDeviceProvider {
 
 G_DEFINE_TYPE(GstAcqSrcDeviceProvider, gst_acq_src_device_provider, GST_TYPE_DEVICE_PROVIDER);
 GST_DEVICE_PROVIDER_REGISTER_DEFINE(acqsrcdeviceprovider, "acqsrcdeviceprovider", GST_RANK_PRIMARY,
-    GST_TYPE_ACQ_SRC_DEVICE_PROVIDER);
+                                    GST_TYPE_ACQ_SRC_DEVICE_PROVIDER);
 
 // The caps of a camera from its capabilities; a camera that cannot be opened
 // now (busy in another program) is still listed, with the element's caps.
@@ -80,9 +80,10 @@ static GList* gst_acq_src_device_provider_probe(GstDeviceProvider*) {
     GstCaps* caps = device_caps(name);
     const std::string api = name.substr(0, name.find(':'));
     GstStructure* properties = gst_structure_new("acqsrc-device", "device.api", G_TYPE_STRING, api.c_str(),
-        "acqsrc.camera", G_TYPE_STRING, name.c_str(), nullptr);
+                                                 "acqsrc.camera", G_TYPE_STRING, name.c_str(), nullptr);
     auto* device = static_cast<GstAcqSrcDevice*>(g_object_new(GST_TYPE_ACQ_SRC_DEVICE, "display-name", name.c_str(),
-        "device-class", "Video/Source", "caps", caps, "properties", properties, nullptr));
+                                                              "device-class", "Video/Source", "caps", caps,
+                                                              "properties", properties, nullptr));
     device->camera_name = g_strdup(name.c_str());
     gst_caps_unref(caps);
     gst_structure_free(properties);
@@ -96,9 +97,8 @@ static void gst_acq_src_device_provider_init(GstAcqSrcDeviceProvider*) {}
 static void gst_acq_src_device_provider_class_init(GstAcqSrcDeviceProviderClass* klass) {
   GstDeviceProviderClass* provider_class = GST_DEVICE_PROVIDER_CLASS(klass);
   provider_class->probe = gst_acq_src_device_provider_probe;
-  gst_device_provider_class_set_static_metadata(provider_class, "Scientific camera device provider",
-      "Source/Video", "Lists the cameras acqsrc can open: simulated cameras and GenICam cameras through Aravis",
-      "gst-zarr developers");
-  GST_DEBUG_CATEGORY_INIT(gst_acq_src_device_provider_debug, "acqsrcdeviceprovider", 0,
-      "acqsrc device provider");
+  gst_device_provider_class_set_static_metadata(
+      provider_class, "Scientific camera device provider", "Source/Video",
+      "Lists the cameras acqsrc can open: simulated cameras and GenICam cameras through Aravis", "gst-zarr developers");
+  GST_DEBUG_CATEGORY_INIT(gst_acq_src_device_provider_debug, "acqsrcdeviceprovider", 0, "acqsrc device provider");
 }

@@ -9,7 +9,7 @@ G_BEGIN_DECLS
 
 #define GST_TYPE_ACQ_SRC_DEVICE_PROVIDER (gst_acq_src_device_provider_get_type())
 G_DECLARE_FINAL_TYPE(GstAcqSrcDeviceProvider, gst_acq_src_device_provider, GST, ACQ_SRC_DEVICE_PROVIDER,
-    GstDeviceProvider)
+                     GstDeviceProvider)
 
 #define GST_TYPE_ACQ_SRC_DEVICE (gst_acq_src_device_get_type())
 G_DECLARE_FINAL_TYPE(GstAcqSrcDevice, gst_acq_src_device, GST, ACQ_SRC_DEVICE, GstDevice)

@@ -12,5 +12,5 @@ static gboolean plugin_init(GstPlugin* plugin) {
 }
 
 GST_PLUGIN_DEFINE(GST_VERSION_MAJOR, GST_VERSION_MINOR, acqsrc,
-    "Scientific camera source: Acquire's simulated cameras and GenICam cameras through Aravis", plugin_init,
-    VERSION, GST_LICENSE, GST_PACKAGE_NAME, GST_PACKAGE_ORIGIN)
+                  "Scientific camera source: Acquire's simulated cameras and GenICam cameras through Aravis",
+                  plugin_init, VERSION, GST_LICENSE, GST_PACKAGE_NAME, GST_PACKAGE_ORIGIN)

@@ -21,8 +21,8 @@
 namespace acqsrc {
 namespace {
 
-constexpr int phase_steps = 400;  // residues of 4 r2 modulo 400
-constexpr int pattern_repeat = 100;      // rows (and columns) repeat with this period
+constexpr int phase_steps = 400;     // residues of 4 r2 modulo 400
+constexpr int pattern_repeat = 100;  // rows (and columns) repeat with this period
 
 // (2i - size)^2 mod 400 for every i: the residue of one axis' part of 4 r2.
 std::vector<std::uint16_t> axis_residues(int size) {
@@ -85,8 +85,6 @@ class RadialSinCamera final : public SimulatedCamera {
 
 }  // namespace
 
-std::unique_ptr<Camera> make_radial_sin_camera() {
-  return std::make_unique<RadialSinCamera>();
-}
+std::unique_ptr<Camera> make_radial_sin_camera() { return std::make_unique<RadialSinCamera>(); }
 
 }  // namespace acqsrc

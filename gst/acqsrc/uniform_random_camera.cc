@@ -66,8 +66,6 @@ class UniformRandomCamera final : public SimulatedCamera {
 
 }  // namespace
 
-std::unique_ptr<Camera> make_uniform_random_camera() {
-  return std::make_unique<UniformRandomCamera>();
-}
+std::unique_ptr<Camera> make_uniform_random_camera() { return std::make_unique<UniformRandomCamera>(); }
 
 }  // namespace acqsrc

@@ -24,7 +24,8 @@ void post_zarr_error(GstElement* element, const zarr::Error& error) {
   switch (error.code()) {
     case zarr::ErrorCode::invalid_setting:
       // The library names settings by their property names: nothing to translate.
-      GST_ELEMENT_ERROR(element, RESOURCE, SETTINGS, ("%s", message), ("setting %s; %s", error.setting().c_str(), detail.c_str()));
+      GST_ELEMENT_ERROR(element, RESOURCE, SETTINGS, ("%s", message),
+                        ("setting %s; %s", error.setting().c_str(), detail.c_str()));
       break;
     case zarr::ErrorCode::already_exists:
     case zarr::ErrorCode::open_failed:

@@ -8,10 +8,9 @@
  * (OME-NGFF 0.5), optionally sharded (`chunks-per-shard-x/-y/-t`) so long
  * recordings make few files. With `multiscale=true` arrays `1`, `2`, ...
  * hold a pyramid that halves y and x per level (`downsample-method`), for
- * viewers that open any zoom. The caps' framerate gives the time scale. GRAY8 becomes uint8, GRAY16 (either byte order) uint16 stored
- * little-endian, and packed RGB-family formats uint8 with one channel per
- * colour component in R, G, B(, A) order. Compression and writing run on the
- * library's worker threads; EOS means the data is on disk.
+ * viewers that open any zoom. The caps' framerate gives the time scale. GRAY8 becomes uint8, GRAY16 (either byte order)
+ * uint16 stored little-endian, and packed RGB-family formats uint8 with one channel per colour component in R, G, B(,
+ * A) order. Compression and writing run on the library's worker threads; EOS means the data is on disk.
  *
  * A location `s3://bucket/path/name.zarr` records into an S3 bucket
  * (AWS, or `s3-endpoint` for MinIO, Ceph...); credentials come from the
@@ -71,7 +70,7 @@ struct ElementSettings {
 
 // The life of the element's recording. One recording spans READY -> PAUSED
 // ... PAUSED -> READY; the dataset properties are frozen for all of it.
-struct Idle {  // NULL or READY: the properties may change
+struct Idle {        // NULL or READY: the properties may change
   zarr::Stats last;  // of the last recording, for the stats property
 };
 struct Waiting {};  // started, the settings checked; no caps yet
@@ -81,7 +80,7 @@ struct Recording {
   std::shared_ptr<zarr::Writer> writer;
   std::shared_ptr<FrameTimes> times;
 };
-struct Failed {  // an error is on the bus; nothing more is appended until the next start
+struct Failed {                          // an error is on the bus; nothing more is appended until the next start
   std::shared_ptr<zarr::Writer> writer;  // null when opening failed; else closed at stop for what it holds
 };
 struct Closed {  // EOS: the data is on disk
@@ -119,11 +118,10 @@ G_DEFINE_TYPE(GstZarrSink, gst_zarr_sink, GST_TYPE_BASE_SINK);
 GST_ELEMENT_REGISTER_DEFINE(zarrsink, "zarrsink", GST_RANK_NONE, GST_TYPE_ZARR_SINK);
 
 static GstStructure* stats_structure(const zarr::Stats& stats) {
-  return gst_structure_new("zarrsink-stats", "frames", G_TYPE_UINT64, guint64(stats.frames), "bytes-in",
-                           G_TYPE_UINT64, guint64(stats.bytes_in), "bytes-written", G_TYPE_UINT64,
-                           guint64(stats.bytes_written), "compression-ratio", G_TYPE_DOUBLE,
-                           stats.compression_ratio(), "chunks-written", G_TYPE_UINT64,
-                           guint64(stats.chunks_written), nullptr);
+  return gst_structure_new("zarrsink-stats", "frames", G_TYPE_UINT64, guint64(stats.frames), "bytes-in", G_TYPE_UINT64,
+                           guint64(stats.bytes_in), "bytes-written", G_TYPE_UINT64, guint64(stats.bytes_written),
+                           "compression-ratio", G_TYPE_DOUBLE, stats.compression_ratio(), "chunks-written",
+                           G_TYPE_UINT64, guint64(stats.chunks_written), nullptr);
 }
 
 // The figures of the recording in progress, being closed, or last closed.
@@ -149,10 +147,10 @@ static void post_progress(GstZarrSink* sink, FrameTimes& times, const zarr::Prog
     if (!sink->state->element.post_messages) return;
   }
   const GstClockTime newest = progress.frames ? times.take(progress.frames - 1) : GST_CLOCK_TIME_NONE;
-  GstStructure* s = gst_structure_new("zarrsink-progress", "frames", G_TYPE_UINT64, guint64(progress.frames),
-                                      "bytes-written", G_TYPE_UINT64, guint64(progress.bytes_written),
-                                      "compression-ratio", G_TYPE_DOUBLE, progress.compression_ratio(),
-                                      "running-time", G_TYPE_UINT64, guint64(newest), nullptr);
+  GstStructure* s =
+      gst_structure_new("zarrsink-progress", "frames", G_TYPE_UINT64, guint64(progress.frames), "bytes-written",
+                        G_TYPE_UINT64, guint64(progress.bytes_written), "compression-ratio", G_TYPE_DOUBLE,
+                        progress.compression_ratio(), "running-time", G_TYPE_UINT64, guint64(newest), nullptr);
   gst_element_post_message(GST_ELEMENT(sink), gst_message_new_element(GST_OBJECT(sink), s));
 }
 
@@ -198,11 +196,12 @@ static gboolean close_recording(GstZarrSink* sink, StopPolicy policy, bool at_eo
       return FALSE;
     }
     if (error.code() == zarr::ErrorCode::cancelled)
-      GST_ELEMENT_WARNING(sink, RESOURCE, WRITE,
-                          ("The recording was stopped while its store was not answering: the dataset holds the %"
-                           G_GUINT64_FORMAT " frames written before.",
-                           guint64(writer->stats().frames)),
-                          ("%s", error.what()));
+      GST_ELEMENT_WARNING(
+          sink, RESOURCE, WRITE,
+          ("The recording was stopped while its store was not answering: the dataset holds the %" G_GUINT64_FORMAT
+           " frames written before.",
+           guint64(writer->stats().frames)),
+          ("%s", error.what()));
     else if (!failed)
       post_zarr_error(GST_ELEMENT(sink), error);
     else
@@ -260,8 +259,7 @@ static GstStateChangeReturn gst_zarr_sink_change_state(GstElement* element, GstS
     policy = state.element.stop_policy;
     if (auto writer = writer_of(state.life)) writer->cancel();
   }
-  const GstStateChangeReturn result =
-      GST_ELEMENT_CLASS(gst_zarr_sink_parent_class)->change_state(element, transition);
+  const GstStateChangeReturn result = GST_ELEMENT_CLASS(gst_zarr_sink_parent_class)->change_state(element, transition);
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
     // Set to READY or NULL without EOS: the stop policy says what is kept.
     close_recording(sink, policy, false);
@@ -299,8 +297,9 @@ static gboolean gst_zarr_sink_set_caps(GstBaseSink* base, GstCaps* caps) {
   }
   const auto layout = video_layout_from_info(info);
   if (!layout) {
-    GST_ELEMENT_ERROR(sink, STREAM, FORMAT, ("Format %s cannot be recorded; put videoconvert in front.",
-                                             gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&info))),
+    GST_ELEMENT_ERROR(sink, STREAM, FORMAT,
+                      ("Format %s cannot be recorded; put videoconvert in front.",
+                       gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&info))),
                       ("caps: %" GST_PTR_FORMAT, caps));
     return FALSE;
   }
@@ -335,10 +334,12 @@ static gboolean gst_zarr_sink_set_caps(GstBaseSink* base, GstCaps* caps) {
   if (GST_VIDEO_INFO_FPS_N(&info) > 0 && GST_VIDEO_INFO_FPS_D(&info) > 0)
     settings.frame_interval_s = double(GST_VIDEO_INFO_FPS_D(&info)) / GST_VIDEO_INFO_FPS_N(&info);
   for (const zarr::SettingNotice& notice : zarr::setting_notices(settings))
-    GST_ELEMENT_WARNING(sink, RESOURCE, SETTINGS, ("%s", notice.message.c_str()), ("property %s", notice.setting.c_str()));
+    GST_ELEMENT_WARNING(sink, RESOURCE, SETTINGS, ("%s", notice.message.c_str()),
+                        ("property %s", notice.setting.c_str()));
 
-  GST_DEBUG_OBJECT(sink, "opening %s (S3 endpoint \"%s\", region \"%s\"; credentials are the library's business, never logged)",
-                   settings.location.c_str(), settings.s3.endpoint.c_str(), settings.s3.region.c_str());
+  GST_DEBUG_OBJECT(
+      sink, "opening %s (S3 endpoint \"%s\", region \"%s\"; credentials are the library's business, never logged)",
+      settings.location.c_str(), settings.s3.endpoint.c_str(), settings.s3.region.c_str());
   auto times = std::make_shared<FrameTimes>();
   std::shared_ptr<zarr::Writer> writer;
   try {

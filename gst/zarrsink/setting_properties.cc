@@ -51,14 +51,14 @@ GParamSpec* param_spec(const zarr::SettingSpec& spec) {
           return g_param_spec_string(spec.name, spec.title, spec.blurb,
                                      value.empty() ? nullptr : g_intern_string(value.c_str()), flags);
         } else if constexpr (std::is_same_v<Kind, zarr::NumberSetting<std::uint32_t>>) {
-          return g_param_spec_uint(spec.name, spec.title, spec.blurb, kind.minimum, kind.maximum,
-                                   kind.member(defaults), flags);
+          return g_param_spec_uint(spec.name, spec.title, spec.blurb, kind.minimum, kind.maximum, kind.member(defaults),
+                                   flags);
         } else if constexpr (std::is_same_v<Kind, zarr::NumberSetting<std::uint64_t>>) {
           return g_param_spec_uint64(spec.name, spec.title, spec.blurb, kind.minimum, kind.maximum,
                                      kind.member(defaults), flags);
         } else if constexpr (std::is_same_v<Kind, zarr::NumberSetting<int>>) {
-          return g_param_spec_int(spec.name, spec.title, spec.blurb, kind.minimum, kind.maximum,
-                                  kind.member(defaults), flags);
+          return g_param_spec_int(spec.name, spec.title, spec.blurb, kind.minimum, kind.maximum, kind.member(defaults),
+                                  flags);
         } else if constexpr (std::is_same_v<Kind, zarr::NumberSetting<double>>) {
           return g_param_spec_double(spec.name, spec.title, spec.blurb, kind.minimum, kind.maximum,
                                      kind.member(defaults), flags);
@@ -75,7 +75,8 @@ GParamSpec* param_spec(const zarr::SettingSpec& spec) {
 
 void install_setting_properties(GObjectClass* klass, guint first_id) {
   guint id = first_id;
-  for (const zarr::SettingSpec& spec : zarr::setting_table()) g_object_class_install_property(klass, id++, param_spec(spec));
+  for (const zarr::SettingSpec& spec : zarr::setting_table())
+    g_object_class_install_property(klass, id++, param_spec(spec));
 }
 
 const zarr::SettingSpec* setting_of_property(guint first_id, guint prop_id) {

@@ -8,12 +8,8 @@ std::optional<VideoLayout> video_layout_from_info(const GstVideoInfo& info) {
   // whatever their byte order in memory, and does not count padding (x).
   layout.channels = GST_VIDEO_INFO_N_COMPONENTS(&info);
   switch (GST_VIDEO_INFO_FORMAT(&info)) {
-    case GST_VIDEO_FORMAT_GRAY8:
-      layout.data_type = zarr::DataType::uint8;
-      return layout;
-    case GST_VIDEO_FORMAT_GRAY16_LE:
-      layout.data_type = zarr::DataType::uint16;
-      return layout;
+    case GST_VIDEO_FORMAT_GRAY8: layout.data_type = zarr::DataType::uint8; return layout;
+    case GST_VIDEO_FORMAT_GRAY16_LE: layout.data_type = zarr::DataType::uint16; return layout;
     case GST_VIDEO_FORMAT_GRAY16_BE:
       layout.data_type = zarr::DataType::uint16;
       layout.big_endian = true;
@@ -27,18 +23,14 @@ std::optional<VideoLayout> video_layout_from_info(const GstVideoInfo& info) {
     case GST_VIDEO_FORMAT_xRGB:
     case GST_VIDEO_FORMAT_xBGR:
     case GST_VIDEO_FORMAT_ARGB:
-    case GST_VIDEO_FORMAT_ABGR:
-      layout.data_type = zarr::DataType::uint8;
-      return layout;
-    default:
-      return std::nullopt;
+    case GST_VIDEO_FORMAT_ABGR: layout.data_type = zarr::DataType::uint8; return layout;
+    default: return std::nullopt;
   }
 }
 
 bool same_array_shape(const GstVideoInfo& a, const GstVideoInfo& b) {
   return GST_VIDEO_INFO_FORMAT(&a) == GST_VIDEO_INFO_FORMAT(&b) &&
-         GST_VIDEO_INFO_WIDTH(&a) == GST_VIDEO_INFO_WIDTH(&b) &&
-         GST_VIDEO_INFO_HEIGHT(&a) == GST_VIDEO_INFO_HEIGHT(&b);
+         GST_VIDEO_INFO_WIDTH(&a) == GST_VIDEO_INFO_WIDTH(&b) && GST_VIDEO_INFO_HEIGHT(&a) == GST_VIDEO_INFO_HEIGHT(&b);
 }
 
 FrameChannels::FrameChannels(const GstVideoFrame& frame, const VideoLayout& layout)

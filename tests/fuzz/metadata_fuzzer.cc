@@ -107,12 +107,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
       checked = zarr::validate(settings);
     } catch (const zarr::Error& e) {
-      if (e.code() != zarr::ErrorCode::invalid_setting) finding("validate threw a zarr::Error that is not invalid_setting", e.what());
+      if (e.code() != zarr::ErrorCode::invalid_setting)
+        finding("validate threw a zarr::Error that is not invalid_setting", e.what());
       if (e.setting() != "metadata") finding("refusal does not name the setting metadata", e.what());
       accepted = false;
     }
-    if (accepted) write_like_the_writer(settings, checked);
-    else if (is_storable_object(metadata)) finding("validate refused a JSON object");
+    if (accepted)
+      write_like_the_writer(settings, checked);
+    else if (is_storable_object(metadata))
+      finding("validate refused a JSON object");
   }
   return 0;
 }

@@ -67,8 +67,7 @@ ArrayLayout layout(std::uint32_t width, std::uint32_t height, ChunkShape chunk, 
 // A uint8 frame whose samples are `fill`, or 0 from column `zero_from` on.
 void append(ArrayWriter& array, const ArrayLayout& layout, std::uint8_t fill, std::uint32_t zero_from = ~0u) {
   std::vector<std::byte> samples(std::size_t(layout.width) * layout.height);
-  for (std::size_t i = 0; i < samples.size(); ++i)
-    samples[i] = std::byte(i % layout.width < zero_from ? fill : 0);
+  for (std::size_t i = 0; i < samples.size(); ++i) samples[i] = std::byte(i % layout.width < zero_from ? fill : 0);
   const PlaneView plane{samples.data(), std::ptrdiff_t(layout.width), 1};
   array.append(FrameView{std::span(&plane, 1)});
 }
@@ -110,7 +109,7 @@ TEST(ArrayWriter, RowsArePublishedInOrderWhenWorkersFinishOutOfOrder) {
 
 TEST(ArrayWriter, PartialLastRowIsPaddedWithFillInAReusedBuffer) {
   Recording recording(2);
-  const ArrayLayout ragged = layout(6, 4, {3, 4, 4});  // 2 tiles, the second half outside
+  const ArrayLayout ragged = layout(6, 4, {3, 4, 4});                       // 2 tiles, the second half outside
   ArrayWriter array(ragged, 1, recording.context(), recording.recorder());  // row 2 reuses row 0's buffer
   for (int f = 0; f < 7; ++f) append(array, ragged, 0xAB);
   array.submit_last_row();

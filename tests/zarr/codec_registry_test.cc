@@ -79,8 +79,9 @@ TEST(CheckCompression, AcceptsEveryCodecAtItsBounds) {
 }
 
 TEST(CheckCompression, UnknownCompressorNamesTheSettingAndTheChoices) {
-  expect_refused({"lz4", 1, Shuffle::byte}, "compressor",
-                 "\"lz4\" is not one of none, blosc-lz4, blosc-lz4hc, blosc-blosclz, blosc-zstd, blosc-zlib, zstd, gzip");
+  expect_refused(
+      {"lz4", 1, Shuffle::byte}, "compressor",
+      "\"lz4\" is not one of none, blosc-lz4, blosc-lz4hc, blosc-blosclz, blosc-zstd, blosc-zlib, zstd, gzip");
   expect_refused({"", 1, Shuffle::byte}, "compressor",
                  "\"\" is not one of none, blosc-lz4, blosc-lz4hc, blosc-blosclz, blosc-zstd, blosc-zlib, zstd, gzip");
 }

@@ -177,7 +177,8 @@ TEST(BloscCodec, MetadataNamesCodecAndShuffleAsNumcodecsAndTheV3SpecDo) {
 
 TEST(ZstdCodec, MetadataIsNumcodecsZstdAndTheV3ZstdCodec) {
   EXPECT_EQ(ZstdCodec(5).v2_metadata(), json::parse(R"({"id":"zstd","level":5})"));
-  EXPECT_EQ(ZstdCodec(22).v3_metadata(), json::parse(R"({"name":"zstd","configuration":{"level":22,"checksum":false}})"));
+  EXPECT_EQ(ZstdCodec(22).v3_metadata(),
+            json::parse(R"({"name":"zstd","configuration":{"level":22,"checksum":false}})"));
 }
 
 TEST(GzipCodec, MetadataIsNumcodecsGZipAndTheV3GzipCodec) {

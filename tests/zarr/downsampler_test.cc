@@ -113,13 +113,14 @@ TEST(Downsampler, FastPathsAgreeWithTheGeneralPath) {
     for (std::size_t i = 0; i < std::size_t(width) * height; ++i)
       std::memcpy(&contiguous[i * ss], &spread[i * 2 * ss], ss);
     if (type == DataType::float32)  // keep the random bits away from NaN
-      for (std::size_t i = 0; i < contiguous.size(); i += 4) contiguous[i + 3] = std::byte(0x40), spread[i * 2 + 3] = std::byte(0x40);
+      for (std::size_t i = 0; i < contiguous.size(); i += 4)
+        contiguous[i + 3] = std::byte(0x40), spread[i * 2 + 3] = std::byte(0x40);
     for (DownsampleMethod method :
          {DownsampleMethod::mean, DownsampleMethod::decimate, DownsampleMethod::min, DownsampleMethod::max}) {
       const std::size_t out_bytes = std::size_t(half_extent(width)) * half_extent(height) * ss;
       std::vector<std::byte> fast(out_bytes), general(out_bytes);
-      downsample_plane(type, method, {contiguous.data(), std::ptrdiff_t(width * ss), std::ptrdiff_t(ss)}, width,
-                       height, fast.data());
+      downsample_plane(type, method, {contiguous.data(), std::ptrdiff_t(width * ss), std::ptrdiff_t(ss)}, width, height,
+                       fast.data());
       downsample_plane(type, method, {spread.data(), std::ptrdiff_t(width * 2 * ss), std::ptrdiff_t(2 * ss)}, width,
                        height, general.data());
       EXPECT_EQ(fast, general) << to_string(type) << " " << to_string(method);

@@ -100,8 +100,9 @@ HttpReply stalled_reply() {
 }
 
 HttpReply s3_error_reply(int status, const std::string& code, const std::string& message) {
-  return {status, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>" + message +
-                      "</Message><RequestId>test</RequestId></Error>",
+  return {status,
+          "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>" + message +
+              "</Message><RequestId>test</RequestId></Error>",
           {{"Content-Type", "application/xml"}}};
 }
 

@@ -20,8 +20,8 @@ namespace zarr::testing {
 
 struct HttpRequest {
   std::string method;
-  std::string path;   // decoded, without the query: "/bucket/run.zarr/0/.zarray"
-  std::string query;  // as sent, without the '?': "partNumber=1&uploadId=u1"
+  std::string path;                            // decoded, without the query: "/bucket/run.zarr/0/.zarray"
+  std::string query;                           // as sent, without the '?': "partNumber=1&uploadId=u1"
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
 

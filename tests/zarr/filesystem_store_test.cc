@@ -66,11 +66,11 @@ TEST(FilesystemStore, LargeValuesAlignedOrNotReadBackExactly) {
     FilesystemStore store(dir / (sync ? "synced.zarr" : "data.zarr"), sync);
     LargeBuffer buffer(16 << 20);
     const std::vector<std::vector<std::pair<std::size_t, std::size_t>>> cases = {
-        {{0, 4 << 20}},                                      // aligned, whole blocks
-        {{0, (3 << 20) + 123}},                              // aligned start, ragged tail
+        {{0, 4 << 20}},                                                  // aligned, whole blocks
+        {{0, (3 << 20) + 123}},                                          // aligned start, ragged tail
         {{4096, 2 << 20}, {(6 << 20), 5000}, {(8 << 20) + 7, 1 << 20}},  // a shard: parts, one unaligned
-        {{9, 2 << 20}},                                      // unaligned start
-        {{0, 1000}},                                         // small: page cache only
+        {{9, 2 << 20}},                                                  // unaligned start
+        {{0, 1000}},                                                     // small: page cache only
     };
     for (std::size_t c = 0; c < cases.size(); ++c) {
       std::vector<std::span<const std::byte>> parts;

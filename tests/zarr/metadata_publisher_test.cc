@@ -61,13 +61,13 @@ TEST(MetadataPublisher, CallbackRunsWithoutTheLockAndMayCallThePublisher) {
   auto store = std::make_shared<MemoryStore>();
   auto seen = std::make_shared<std::vector<PublishedShape>>();
   std::shared_ptr<MetadataPublisher> calling_back;
-  calling_back = std::make_shared<MetadataPublisher>(
-      *store, "1", 2, metadata_of_4_plane_chunks(), [&calling_back, seen](const PublishedShape& shape) {
-        seen->push_back(calling_back->published());
-        // Row 1 finishing from inside the announcement of row 0: it is
-        // published after this call returns, still in order.
-        if (shape.rows == 1) calling_back->row_finished(1, 2);
-      });
+  calling_back = std::make_shared<MetadataPublisher>(*store, "1", 2, metadata_of_4_plane_chunks(),
+                                                     [&calling_back, seen](const PublishedShape& shape) {
+                                                       seen->push_back(calling_back->published());
+                                                       // Row 1 finishing from inside the announcement of row 0: it is
+                                                       // published after this call returns, still in order.
+                                                       if (shape.rows == 1) calling_back->row_finished(1, 2);
+                                                     });
   std::promise<void> done;
   std::future<void> finished = done.get_future();
   std::thread([calling_back, &done] {

@@ -47,8 +47,8 @@ S3Response put_one_byte(const S3Client& client) {
 // requests and `then` has passed; returns the Error and how long after the
 // cancel it came.
 std::pair<Error, Clock::duration> put_cancelled(const S3Client& client, const FakeHttpServer& server,
-                                                 Cancellation& cancellation, std::size_t requests_before_cancel,
-                                                 Clock::duration then) {
+                                                Cancellation& cancellation, std::size_t requests_before_cancel,
+                                                Clock::duration then) {
   Clock::time_point cancelled_at;
   std::thread canceller([&] {
     server.wait_for_requests(requests_before_cancel, 10s);
@@ -140,7 +140,8 @@ TEST(S3Client, GivesUpAfterTheTriesNamingTheKey) {
 }
 
 TEST(S3Client, AccessDeniedIsNotRetriedAndItsCodeIsInTheMessage) {
-  FakeHttpServer server([](const HttpRequest&) { return testing::s3_error_reply(403, "AccessDenied", "Access Denied"); });
+  FakeHttpServer server(
+      [](const HttpRequest&) { return testing::s3_error_reply(403, "AccessDenied", "Access Denied"); });
   const S3Client client = client_of(server);
   const S3Response response = put_one_byte(client);
   EXPECT_EQ(response.status, 403);

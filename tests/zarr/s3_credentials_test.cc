@@ -78,9 +78,9 @@ TEST(S3Credentials, DefaultProfileOfTheCredentialsFile) {
 
 TEST(S3Credentials, AwsProfileAndSharedCredentialsFile) {
   FakeEnvironment env;
-  const std::string file =
-      env.write("elsewhere/creds", "[default]\naws_access_key_id=AKDEF\naws_secret_access_key=sdef\n"
-                                   "[lab]\naws_access_key_id=AKLAB\naws_secret_access_key=slab\n");
+  const std::string file = env.write("elsewhere/creds",
+                                     "[default]\naws_access_key_id=AKDEF\naws_secret_access_key=sdef\n"
+                                     "[lab]\naws_access_key_id=AKLAB\naws_secret_access_key=slab\n");
   env.variables["AWS_SHARED_CREDENTIALS_FILE"] = file;
   env.variables["AWS_PROFILE"] = "lab";
   const S3Credentials c = find_s3_credentials(env.lookup());
@@ -91,8 +91,9 @@ TEST(S3Credentials, AwsProfileAndSharedCredentialsFile) {
 
 TEST(S3Credentials, ConfigFileWithProfilePrefix) {
   FakeEnvironment env;
-  env.write(".aws/config", "[default]\nregion = eu-west-1\n[profile lab]\nregion=us-east-1\n"
-                           "aws_access_key_id = AKCFG\naws_secret_access_key = scfg\n");
+  env.write(".aws/config",
+            "[default]\nregion = eu-west-1\n[profile lab]\nregion=us-east-1\n"
+            "aws_access_key_id = AKCFG\naws_secret_access_key = scfg\n");
   env.variables["AWS_PROFILE"] = "lab";
   const S3Credentials c = find_s3_credentials(env.lookup());
   EXPECT_EQ(c.access_key_id, "AKCFG");
@@ -100,7 +101,8 @@ TEST(S3Credentials, ConfigFileWithProfilePrefix) {
 
   // AWS_CONFIG_FILE moves it; the credentials file wins over the config file.
   FakeEnvironment moved;
-  moved.variables["AWS_CONFIG_FILE"] = moved.write("conf", "[default]\naws_access_key_id=AKC\naws_secret_access_key=sc\n");
+  moved.variables["AWS_CONFIG_FILE"] =
+      moved.write("conf", "[default]\naws_access_key_id=AKC\naws_secret_access_key=sc\n");
   EXPECT_EQ(find_s3_credentials(moved.lookup()).access_key_id, "AKC");
   moved.write(".aws/credentials", "[default]\naws_access_key_id=AKCRED\naws_secret_access_key=scred\n");
   EXPECT_EQ(find_s3_credentials(moved.lookup()).access_key_id, "AKCRED");

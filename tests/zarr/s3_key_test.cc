@@ -21,7 +21,7 @@ TEST(S3Encode, SlashKeptInPathsOnly) {
 
 TEST(S3Encode, UnicodeAsUppercaseUtf8Bytes) {
   EXPECT_EQ(s3_encode("\xC3\xA9t\xC3\xA9", true), "%C3%A9t%C3%A9");  // "été"
-  EXPECT_EQ(s3_encode("\xE2\x82\xAC", true), "%E2%82%AC");            // "€"
+  EXPECT_EQ(s3_encode("\xE2\x82\xAC", true), "%E2%82%AC");           // "€"
 }
 
 TEST(S3Query, SortedEveryNameWithEquals) {

@@ -27,7 +27,7 @@ constexpr std::uint64_t MiB = 1 << 20;
 // refuse with a 403.
 struct InMemoryS3 {
   std::mutex mutex;
-  std::map<std::string, std::string> objects;  // full object key -> bytes
+  std::map<std::string, std::string> objects;                 // full object key -> bytes
   std::map<std::string, std::map<int, std::string>> uploads;  // upload id -> part number -> bytes
   std::size_t page_size = 2;
   std::function<bool(const HttpRequest&)> stall_when = [](const HttpRequest&) { return false; };
@@ -108,12 +108,13 @@ struct InMemoryS3 {
     std::vector<std::string> keys;
     for (const auto& [key, _] : objects)
       if (key.starts_with(prefix)) keys.push_back(key);
-    const std::size_t start = request.has_query("continuation-token") ? std::stoul(request.query_value("continuation-token")) : 0;
+    const std::size_t start =
+        request.has_query("continuation-token") ? std::stoul(request.query_value("continuation-token")) : 0;
     const std::size_t count = std::min({page_size, std::size_t(std::stoul(request.query_value("max-keys"))),
                                         keys.size() - std::min(start, keys.size())});
     const bool truncated = start + count < keys.size();
-    std::string body = "<ListBucketResult><Name>bucket</Name><IsTruncated>" + std::string(truncated ? "true" : "false") +
-                       "</IsTruncated>";
+    std::string body = "<ListBucketResult><Name>bucket</Name><IsTruncated>" +
+                       std::string(truncated ? "true" : "false") + "</IsTruncated>";
     if (truncated) body += "<NextContinuationToken>" + std::to_string(start + count) + "</NextContinuationToken>";
     for (std::size_t i = start; i < start + count; ++i) body += "<Contents><Key>" + keys[i] + "</Key></Contents>";
     return {200, body + "</ListBucketResult>"};
@@ -203,7 +204,8 @@ TEST_F(S3StoreTest, AFailedMultipartUploadIsAborted) {
     FAIL() << "the refused part did not fail the put";
   } catch (const Error& error) {
     EXPECT_EQ(error.code(), ErrorCode::write_failed);
-    EXPECT_EQ(std::string(error.what()), "cannot write s3://bucket/run.zarr/0/0/0/0/0: HTTP 403 AccessDenied: Access Denied");
+    EXPECT_EQ(std::string(error.what()),
+              "cannot write s3://bucket/run.zarr/0/0/0/0/0: HTTP 403 AccessDenied: Access Denied");
   }
   const std::vector<std::string> seen = requests_seen();
   ASSERT_EQ(seen.size(), 4u);
@@ -226,8 +228,9 @@ TEST_F(S3StoreTest, ACancelledMultipartUploadEndsAtOnceAndIsLeftToTheLifecycleRu
     ADD_FAILURE() << "the cancelled put returned";
   } catch (const Error& error) {
     EXPECT_EQ(error.code(), ErrorCode::cancelled);
-    EXPECT_EQ(std::string(error.what()), "cannot write s3://bucket/run.zarr/0/0/0/0/0: the upload was interrupted "
-                                         "because the recording was cancelled");
+    EXPECT_EQ(std::string(error.what()),
+              "cannot write s3://bucket/run.zarr/0/0/0/0/0: the upload was interrupted "
+              "because the recording was cancelled");
   }
   canceller.join();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);

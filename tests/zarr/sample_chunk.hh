@@ -29,9 +29,21 @@ inline std::vector<std::byte> sample_chunk(DataType type, std::size_t samples) {
     switch (type) {
       case DataType::uint8: *out = std::byte(std::uint8_t(v / 4)); break;
       case DataType::int8: *out = std::byte(std::uint8_t(std::int8_t(v / 4 % 256 - 128))); break;
-      case DataType::uint16: { const std::uint16_t s = std::uint16_t(v * 16); std::memcpy(out, &s, 2); break; }
-      case DataType::int16: { const std::int16_t s = std::int16_t(v * 16 % 65536 - 32768); std::memcpy(out, &s, 2); break; }
-      case DataType::float32: { const float s = float(v) * 0.25f - 1000.0f; std::memcpy(out, &s, 4); break; }
+      case DataType::uint16: {
+        const std::uint16_t s = std::uint16_t(v * 16);
+        std::memcpy(out, &s, 2);
+        break;
+      }
+      case DataType::int16: {
+        const std::int16_t s = std::int16_t(v * 16 % 65536 - 32768);
+        std::memcpy(out, &s, 2);
+        break;
+      }
+      case DataType::float32: {
+        const float s = float(v) * 0.25f - 1000.0f;
+        std::memcpy(out, &s, 4);
+        break;
+      }
     }
   }
   return chunk;

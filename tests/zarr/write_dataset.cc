@@ -68,9 +68,11 @@ void encode_sample(zarr::DataType type, std::uint32_t v, std::byte* out) {
 }
 
 zarr::DataType parse_type(const std::string& s) {
-  static const std::map<std::string, zarr::DataType> types = {
-      {"uint8", zarr::DataType::uint8}, {"int8", zarr::DataType::int8},       {"uint16", zarr::DataType::uint16},
-      {"int16", zarr::DataType::int16}, {"float32", zarr::DataType::float32}};
+  static const std::map<std::string, zarr::DataType> types = {{"uint8", zarr::DataType::uint8},
+                                                              {"int8", zarr::DataType::int8},
+                                                              {"uint16", zarr::DataType::uint16},
+                                                              {"int16", zarr::DataType::int16},
+                                                              {"float32", zarr::DataType::float32}};
   return types.at(s);
 }
 
@@ -81,9 +83,10 @@ zarr::Shuffle parse_shuffle(const std::string& s) {
 }
 
 zarr::DownsampleMethod parse_method(const std::string& s) {
-  static const std::map<std::string, zarr::DownsampleMethod> methods = {
-      {"mean", zarr::DownsampleMethod::mean}, {"decimate", zarr::DownsampleMethod::decimate},
-      {"min", zarr::DownsampleMethod::min}, {"max", zarr::DownsampleMethod::max}};
+  static const std::map<std::string, zarr::DownsampleMethod> methods = {{"mean", zarr::DownsampleMethod::mean},
+                                                                        {"decimate", zarr::DownsampleMethod::decimate},
+                                                                        {"min", zarr::DownsampleMethod::min},
+                                                                        {"max", zarr::DownsampleMethod::max}};
   return methods.at(s);
 }
 
@@ -151,7 +154,7 @@ int run(std::map<std::string, std::string>& options) {
   const bool big_endian = number("big-endian", 0) != 0;        // hand samples over byte-swapped
   const std::uint64_t kill_after_rows = number("kill-after-rows", 0);
   const std::uint64_t pause_after_frames = number("pause-after-frames", 0);
-  const std::string resume_file = options["resume-file"];  // created by the test to end the pause
+  const std::string resume_file = options["resume-file"];               // created by the test to end the pause
   const std::uint64_t zero_from_y = number("zero-from-y", UINT64_MAX);  // rows y >= this hold 0 (fill)
 
   try {

@@ -121,9 +121,9 @@ TEST(Writer, MalformedFramesAreRefused) {
   std::vector<std::byte> pixels(24);
   const PlaneView good{pixels.data(), 6, 1};
   const PlaneView cases[][2] = {
-      {good, {nullptr, 6, 1}},          // no data
-      {good, {pixels.data(), 6, 0}},    // pixel stride below the sample size
-      {good, {pixels.data(), 3, 1}},    // rows overlap
+      {good, {nullptr, 6, 1}},        // no data
+      {good, {pixels.data(), 6, 0}},  // pixel stride below the sample size
+      {good, {pixels.data(), 3, 1}},  // rows overlap
   };
   for (const auto& planes : cases) EXPECT_THROW(writer.append(FrameView{std::span(planes, 2)}), Error);
   EXPECT_THROW(writer.append(FrameView{std::span(&good, 1)}), Error);  // one channel of two
@@ -230,7 +230,7 @@ TEST(Writer, CancelReleasesAnAppendBlockedBehindASlowStoreAndResumeGoesOn) {
 TEST(Writer, CancelledAppendLeavesEveryPyramidLevelInStep) {
   Settings s = small("memory.zarr");
   s.multiscale = true;  // level 1: 3 x 2 in one tile
-  s.max_threads = 3;  // two held by level 1's rows, one for level 0
+  s.max_threads = 3;    // two held by level 1's rows, one for level 0
   s.rows_in_flight = 1;
   auto owned = std::make_unique<MemoryStore>();
   MemoryStore& store = *owned;

@@ -12,8 +12,8 @@ std::string run_for_error(const char* description, GstStateChangeReturn* change)
   fail_unless(pipeline != nullptr);
   *change = gst_element_set_state(pipeline, GST_STATE_PLAYING);
   GstBus* bus = gst_element_get_bus(pipeline);
-  GstMessage* message = gst_bus_timed_pop_filtered(bus, 30 * GST_SECOND,
-                                                   GstMessageType(GST_MESSAGE_ERROR | GST_MESSAGE_EOS));
+  GstMessage* message =
+      gst_bus_timed_pop_filtered(bus, 30 * GST_SECOND, GstMessageType(GST_MESSAGE_ERROR | GST_MESSAGE_EOS));
   fail_unless(message != nullptr, "neither error nor EOS from %s", description);
   std::string text;
   if (GST_MESSAGE_TYPE(message) == GST_MESSAGE_ERROR) {
@@ -35,8 +35,8 @@ GST_START_TEST(test_unknown_camera) {
   GstStateChangeReturn change;
   const std::string text = run_for_error("acqsrc camera=\"simulated: spiral\" ! fakesink", &change);
   fail_unless_equals_int(change, GST_STATE_CHANGE_FAILURE);
-  for (const char* expected : {"\"simulated: spiral\"", "\"simulated: radial sin\"", "\"simulated: uniform random\"",
-                               "\"simulated: empty\""})
+  for (const char* expected :
+       {"\"simulated: spiral\"", "\"simulated: radial sin\"", "\"simulated: uniform random\"", "\"simulated: empty\""})
     fail_unless(text.find(expected) != std::string::npos, "'%s' not in error '%s'", expected, text.c_str());
 }
 GST_END_TEST;

@@ -42,8 +42,8 @@ void check_frames(const char* format, int width, int height, int frames) {
       }
     }
     gst_video_frame_unmap(&frame);
-    fail_unless(mismatches == 0, "%s %dx%d frame %d: %" G_GUINT64_FORMAT " pixels off the formula", format,
-                width, height, n, mismatches);
+    fail_unless(mismatches == 0, "%s %dx%d frame %d: %" G_GUINT64_FORMAT " pixels off the formula", format, width,
+                height, n, mismatches);
     gst_buffer_unref(buffer);
   }
   gst_harness_teardown(h);

@@ -22,8 +22,8 @@ GST_START_TEST(test_state_cycles) {
   for (const char* camera : camera_names) {
     for (const char* live : {"true", "false"}) {
       gchar* description = g_strdup_printf(
-          "acqsrc camera=\"%s\" is-live=%s exposure-time-us=1000 ! video/x-raw,width=320,height=240 ! fakesink",
-          camera, live);
+          "acqsrc camera=\"%s\" is-live=%s exposure-time-us=1000 ! video/x-raw,width=320,height=240 ! fakesink", camera,
+          live);
       GstElement* pipeline = gst_parse_launch(description, nullptr);
       fail_unless(pipeline != nullptr, "%s", description);
       for (int round = 0; round < 3; ++round) {

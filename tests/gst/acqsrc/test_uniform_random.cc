@@ -50,8 +50,8 @@ void check_uniform(const GstVideoInfo& info, GstBuffer* buffer, unsigned max_val
   fail_unless(std::fabs(mean - expected_mean) < 6 * mean_sigma, "mean %g, expected %g", mean, expected_mean);
   const double expected_bin = n / 256, bin_sigma = std::sqrt(expected_bin);
   for (int b = 0; b < 256; ++b)
-    fail_unless(std::fabs(bins[b] - expected_bin) < 6 * bin_sigma, "bin %d has %" G_GUINT64_FORMAT ", expected %g",
-                b, bins[b], expected_bin);
+    fail_unless(std::fabs(bins[b] - expected_bin) < 6 * bin_sigma, "bin %d has %" G_GUINT64_FORMAT ", expected %g", b,
+                bins[b], expected_bin);
   // The full range is used.
   fail_unless(lowest < 16 && highest > max_value - 16, "range %u..%u", lowest, highest);
 }

@@ -99,8 +99,8 @@ void expect_no_error(GstElement* sink) {
 }
 
 // Runs the independent reader; expected is array 0 in (t, c, y, x) order, little-endian.
-void expect_dataset(const TempDir& dir, const std::vector<uint8_t>& expected, const char* dtype,
-                    std::vector<int> shape, std::vector<int> chunks = {}) {
+void expect_dataset(const TempDir& dir, const std::vector<uint8_t>& expected, const char* dtype, std::vector<int> shape,
+                    std::vector<int> chunks = {}) {
   const std::string expected_path = (dir.path / "expected.raw").string();
   std::ofstream(expected_path, std::ios::binary)
       .write(reinterpret_cast<const char*>(expected.data()), std::streamsize(expected.size()));
@@ -114,9 +114,9 @@ void expect_dataset(const TempDir& dir, const std::vector<uint8_t>& expected, co
   gchar* err = nullptr;
   gint status = 0;
   GError* error = nullptr;
-  fail_unless(g_spawn_sync(nullptr, argv.data(), nullptr, G_SPAWN_DEFAULT, nullptr, nullptr, nullptr, &err, &status,
-                           &error),
-              "cannot run the reader");
+  fail_unless(
+      g_spawn_sync(nullptr, argv.data(), nullptr, G_SPAWN_DEFAULT, nullptr, nullptr, nullptr, &err, &status, &error),
+      "cannot run the reader");
   fail_unless(g_spawn_check_wait_status(status, nullptr), "read-back failed: %s", err);
   g_free(err);
 }
@@ -170,8 +170,8 @@ std::vector<uint8_t> concat(std::vector<uint8_t> a, const std::vector<uint8_t>& 
 GST_START_TEST(test_states) {
   TempDir dir;
   GstElement* sink = make_sink(dir.location());
-  const GstState cycle[] = {GST_STATE_READY, GST_STATE_PAUSED, GST_STATE_PLAYING, GST_STATE_PAUSED,
-                            GST_STATE_READY, GST_STATE_NULL};
+  const GstState cycle[] = {GST_STATE_READY,  GST_STATE_PAUSED, GST_STATE_PLAYING,
+                            GST_STATE_PAUSED, GST_STATE_READY,  GST_STATE_NULL};
   for (int round = 0; round < 3; ++round)
     for (GstState state : cycle) fail_if(gst_element_set_state(sink, state) == GST_STATE_CHANGE_FAILURE);
   expect_no_error(sink);
