@@ -1,6 +1,6 @@
 // Where a dataset's bytes go. Keys are '/'-separated paths relative to the
 // dataset root ("0/.zarray", "0/3/0/1/2"). Everything above this interface
-// is the same for every kind of storage (a filesystem now, object stores later).
+// is the same for every kind of storage (a filesystem, an S3 bucket).
 #pragma once
 
 #include <cstddef>
