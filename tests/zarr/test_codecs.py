@@ -6,7 +6,6 @@ readers expect."""
 import gzip
 import json
 import os
-import shutil
 import unittest
 
 import numcodecs
@@ -20,19 +19,7 @@ MAGIC = {"zstd": b"\x28\xb5\x2f\xfd", "gzip": b"\x1f\x8b"}
 LEVELS = {"zstd": [1, 22], "gzip": [0, 9]}
 
 
-class Codecs(unittest.TestCase):
-    def setUp(self):
-        self.dir = zt.work_dir()
-
-    def tearDown(self):
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def write(self, **options):
-        location = os.path.join(self.dir, "data.zarr")
-        shutil.rmtree(location, ignore_errors=True)
-        result = zt.write(location, **options)
-        self.assertEqual(result.returncode, 0, result.stderr)
-        return location
+class Codecs(zt.DatasetCase):
 
     def chunk_paths(self, location):
         """Every chunk (or shard) file of array 0."""

@@ -3,7 +3,6 @@ zarr-python 2.13 and compared exactly with the level recomputed in numpy
 from level 0; the OME-NGFF 0.4 metadata validated against the schema."""
 import json
 import os
-import shutil
 import unittest
 
 import numpy as np
@@ -12,19 +11,8 @@ import zarr
 import zarr_testing as zt
 
 
-class MultiscaleV2(unittest.TestCase):
-    def setUp(self):
-        self.dir = zt.work_dir()
-
-    def tearDown(self):
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def write(self, **options):
-        location = os.path.join(self.dir, "data.zarr")
-        shutil.rmtree(location, ignore_errors=True)
-        result = zt.write(location, multiscale=1, **options)
-        self.assertEqual(result.returncode, 0, result.stderr)
-        return location
+class MultiscaleV2(zt.DatasetCase):
+    write_options = {"multiscale": 1}
 
     def test_every_level_equals_numpy_for_each_method_and_type(self):
         frames, width, height = 3, 75, 41

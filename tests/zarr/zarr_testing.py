@@ -5,10 +5,12 @@ mid-recording."""
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
 import time
+import unittest
 
 import numpy as np
 import zarr
@@ -61,6 +63,25 @@ def chunk_files(location):
 
 def work_dir():
     return tempfile.mkdtemp(prefix="zarr-test-", dir=os.environ.get("ZARR_TEST_TMP"))
+
+
+class DatasetCase(unittest.TestCase):
+    """A test case that writes datasets with write_dataset into a fresh work
+    directory; `write_options` are added to every write."""
+    write_options = {}
+
+    def setUp(self):
+        self.dir = work_dir()
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def write(self, **options):
+        location = os.path.join(self.dir, "data.zarr")
+        shutil.rmtree(location, ignore_errors=True)
+        result = write(location, **self.write_options, **options)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return location
 
 
 # --- Zarr v3, sharding, pyramids and OME-NGFF -------------------------------
