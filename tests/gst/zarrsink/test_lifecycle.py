@@ -180,11 +180,11 @@ class Progress(unittest.TestCase):
 
 
 class Unlock(unittest.TestCase):
-    # 1920x1080 frames, 16-frame rows compressed with zstd level 9 on one
+    # 960x540 frames, 16-frame rows compressed with zstd level 9 on one
     # thread: the source fills the free rows at once and append() then
     # waits for the worker.
     SLOW = ("acqsrc is-live=false camera=\"simulated: uniform random\" "
-            "! video/x-raw,format=GRAY8,width=1920,height=1080 "
+            "! video/x-raw,format=GRAY8,width=960,height=540 "
             "! zarrsink name=rec location={location} tile-planes=16 compressor=blosc-zstd clevel=9 max-threads=1 "
             "{extra}")
 
