@@ -142,11 +142,12 @@ static std::shared_ptr<zarr::Writer> writer_of(const Lifecycle& life) {
 // Called by the library's workers, without the library's locks, when rows
 // are on disk: says what a reader can read now.
 static void post_progress(GstZarrSink* sink, FrameTimes& times, const zarr::Progress& progress) {
+  // Taken whether or not a message is posted: it forgets the frames on disk.
+  const GstClockTime newest = progress.frames ? times.take(progress.frames - 1) : GST_CLOCK_TIME_NONE;
   {
     std::lock_guard lock(sink->state->mutex);
     if (!sink->state->element.post_messages) return;
   }
-  const GstClockTime newest = progress.frames ? times.take(progress.frames - 1) : GST_CLOCK_TIME_NONE;
   GstStructure* s =
       gst_structure_new("zarrsink-progress", "frames", G_TYPE_UINT64, guint64(progress.frames), "bytes-written",
                         G_TYPE_UINT64, guint64(progress.bytes_written), "compression-ratio", G_TYPE_DOUBLE,
