@@ -20,10 +20,8 @@ std::span<const Choice> compressor_choices() {
 }
 
 int compressor_index(const Settings& s) {
-  const auto codecs = codec_registry();
-  for (std::size_t i = 0; i < codecs.size(); ++i)
-    if (s.compression.compressor == codecs[i].name) return int(i);
-  return -1;  // not a codec: check_compression() says so
+  const CodecEntry* codec = find_codec(s.compression.compressor);
+  return codec ? int(codec - codec_registry().data()) : -1;  // -1: check_compression() says what is wrong
 }
 
 constexpr Choice shuffle_choices[] = {
