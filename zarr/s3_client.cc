@@ -71,11 +71,11 @@ std::size_t collect_header(char* data, std::size_t size, std::size_t count, void
 }
 
 // One transfer as its progress callback sees it. A cancel aborts a transfer
-// that has moved no byte for stall_limit, and leaves one that is moving: a
+// that has moved no byte for stall_limit (half a second), and leaves one that is moving: a
 // stop that finishes the recording still completes every healthy upload,
 // while a gateway that accepted the connection and went silent is given up.
 struct TransferWatch {
-  static constexpr std::chrono::milliseconds stall_limit{1000};
+  static constexpr std::chrono::milliseconds stall_limit{500};
   const Cancellation* cancellation;
   curl_off_t bytes_moved = -1;
   std::chrono::steady_clock::time_point last_movement = std::chrono::steady_clock::now();

@@ -6,7 +6,7 @@
 // handles than threads sending at once, and nothing is queued here.
 // A Cancellation, when given, ends what only a recovering store would end:
 // once it is set, a back-off sleep ends at once and no retry starts, and a
-// transfer that has moved no byte for a second aborts at libcurl's next
+// transfer that has moved no byte for half a second aborts at libcurl's next
 // progress call (within about two seconds of the cancel, even on a
 // connection the server never answers). A transfer that is moving goes on,
 // and so may new requests: a stop that finishes the recording writes

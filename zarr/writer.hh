@@ -70,7 +70,7 @@ class Writer {
   // again, unless the recording failed meanwhile (they then throw that).
   void resume();
   // Until resume(): the store gives up a transfer that has stalled (no byte
-  // moved for a second) and does not retry, while moving transfers and new
+  // moved for half a second) and does not retry, while moving transfers and new
   // requests go on; cancel() does this too. For a stop that still finishes
   // (close() or abort() after resume()) and must not hang on a dead store:
   // the recording then fails with Error(cancelled) at the stalled object.
