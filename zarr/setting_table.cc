@@ -1,6 +1,7 @@
 #include "zarr/setting_table.hh"
 
 #include <cfloat>
+#include <string>
 #include <vector>
 
 #include "zarr/codec_registry.hh"
@@ -17,6 +18,23 @@ std::span<const Choice> compressor_choices() {
     return list;
   }();
   return choices;
+}
+
+// "Compression level, within the chosen codec's range: blosc-lz4 0-9, ...",
+// from the registry, so a new codec's levels are not written here again.
+const char* clevel_blurb() {
+  static const std::string blurb = [] {
+    std::string text = "Compression level, within the chosen codec's range:";
+    const char* separator = " ";
+    for (const CodecEntry& codec : codec_registry()) {
+      if (!codec.uses_level) continue;
+      text += separator + std::string(codec.name) + " " + std::to_string(codec.min_level) + "-" +
+              std::to_string(codec.max_level);
+      separator = ", ";
+    }
+    return text + " (checked at start)";
+  }();
+  return blurb.c_str();
 }
 
 int compressor_index(const Settings& s) {
@@ -53,8 +71,7 @@ const SettingSpec table[] = {
     {"compressor", "Compressor", "Chunk compression",
      ChoiceSetting{compressor_choices, compressor_index,
                    [](Settings& s, int i) { s.compression.compressor = codec_registry()[std::size_t(i)].name; }}},
-    {"clevel", "Compression level",
-     "Compression level: blosc-* 0-9, zstd 1-22, gzip 0-9 (each codec's own range is checked at start)",
+    {"clevel", "Compression level", clevel_blurb(),
      NumberSetting<int>{[](Settings& s) -> int& { return s.compression.clevel; }, 0, max_codec_level()}},
     {"shuffle", "Shuffle", "Blosc shuffle filter (other codecs ignore it)",
      ChoiceSetting{[] { return std::span<const Choice>(shuffle_choices); },
