@@ -116,16 +116,18 @@ class V3(unittest.TestCase):
         self.assertEqual(meta["chunk_grid"]["configuration"]["chunk_shape"], [10, 1, 32, 32])
 
     def test_killed_writer_leaves_whole_shard_rows(self):
-        # SIGKILL as soon as the first shard row (4 frames) is published: the
-        # dataset then holds exactly those frames, every shard index intact.
+        # SIGKILL as soon as the first shard row (4 frames) is announced: the
+        # dataset then holds whole shard rows only, every shard index intact.
+        # (The announcement is made with no library lock held, so a worker
+        # may publish the next row of level 0 before the kill lands.)
         location = os.path.join(self.dir, "killed.zarr")
         result = zt.write(location, zarr_version=3, frames=40, width=40, height=30, tile_width=16, tile_height=16,
                           tile_planes=2, chunks_per_shard_t=2, chunks_per_shard_y=2, compressor="blosc-lz4",
                           multiscale=1, kill_after_rows=1)
         self.assertEqual(result.returncode, -9, result.stderr)
         got, _ = zt.read_v3(location, "0")
-        self.assertEqual(got.shape[0], 4)
-        np.testing.assert_array_equal(got, zt.expected_with_zero_rows(4, 1, 30, 40, "uint8"))
+        self.assertIn(got.shape[0], (4, 8))
+        np.testing.assert_array_equal(got, zt.expected_with_zero_rows(got.shape[0], 1, 30, 40, "uint8"))
         for level in ["0", "1"]:
             self.assertGreaterEqual(zt.read_v3(location, level)[0].shape[0], 4)
             zt.check_shards(self, location, level, 4, allow_partial=True)
