@@ -16,6 +16,7 @@
 // never read after it is back in the stream (the bug of Aravis' own
 // aravissrc).
 #include "gst/acqsrc/camera_backends.hh"
+#include "gst/acqsrc/frame_counter.hh"
 
 #include <arv.h>
 
@@ -25,6 +26,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+
+GST_DEBUG_CATEGORY_STATIC(acqsrc_aravis_debug);
+#define GST_CAT_DEFAULT acqsrc_aravis_debug
 
 namespace acqsrc {
 namespace {
@@ -57,6 +61,26 @@ bool is_loopback(ArvCamera* camera) {
   GSocketAddress* address = arv_gv_device_get_device_address(ARV_GV_DEVICE(arv_camera_get_device(camera)));
   return address && G_IS_INET_SOCKET_ADDRESS(address) &&
          g_inet_address_get_is_loopback(g_inet_socket_address_get_address(G_INET_SOCKET_ADDRESS(address)));
+}
+
+// How the camera numbers its frames (arv_buffer_get_frame_id). GigE Vision
+// block ids are 16 bit and skip 0, unless the camera runs GigE Vision 2's
+// extended 64-bit ids; Aravis' in-process fake camera counts the same way;
+// USB3 Vision block ids are 64 bit.
+FrameIdFormat frame_id_format(ArvCamera* camera) {
+  if (arv_camera_is_gv_device(camera)) {
+    GError* error = nullptr;
+    const char* feature = "GevGVSPExtendedIDMode";
+    if (arv_camera_is_feature_available(camera, feature, nullptr)) {
+      const char* mode = arv_camera_get_string(camera, feature, &error);
+      const bool extended = !error && mode && g_strcmp0(mode, "On") == 0;
+      g_clear_error(&error);
+      if (extended) return FrameIdFormat::full_64_bit();
+    }
+    return FrameIdFormat::gige_vision();
+  }
+  if (ARV_IS_FAKE_DEVICE(arv_camera_get_device(camera))) return FrameIdFormat::gige_vision();
+  return FrameIdFormat::full_64_bit();
 }
 
 // GenICam name of the pixel format that fills `format`, in order of preference.
@@ -172,7 +196,7 @@ class AravisCamera final : public Camera {
       arv_stream_push_buffer(stream_, arv_buffer_new_allocate(payload));
     guint64 completed = 0, failures = 0;
     arv_stream_get_statistics(stream_, &completed, &failures, &underruns_);
-    has_last_id_ = false;
+    frame_counter_ = FrameCounter(frame_id_format(camera_));
     skipped_ = 0;
     arv_camera_start_acquisition(camera_, &error);
     if (error) {
@@ -314,7 +338,14 @@ class AravisCamera final : public Camera {
 
   FrameInfo frame_info(ArvBuffer* buffer) {
     FrameInfo info;
-    info.frame_id = arv_buffer_get_frame_id(buffer);
+    // OFFSET counts from 0 at the first frame, like the simulated cameras,
+    // and keeps counting across the wraps of the camera's own ids.
+    const guint64 camera_id = arv_buffer_get_frame_id(buffer);
+    const FrameCounter::Count count = frame_counter_.count(camera_id);
+    if (count.number == 0)
+      GST_INFO("camera \"%s\": frame 0 of the acquisition is camera frame id %" G_GUINT64_FORMAT, name_.c_str(),
+               camera_id);
+    info.frame_id = count.number;
     // A hardware frame exists when it arrives: its time on the pipeline clock.
     info.pts = clock_ ? clock_->running_time() : GST_CLOCK_TIME_NONE;
     info.duration = format_.rate_numerator > 0 ? format_.frame_time(1) : GST_CLOCK_TIME_NONE;
@@ -327,13 +358,10 @@ class AravisCamera final : public Camera {
     guint64 completed = 0, failures = 0, underruns = 0;
     arv_stream_get_statistics(stream_, &completed, &failures, &underruns);
     const std::uint64_t counted = skipped_ + (underruns - underruns_);
-    const std::uint64_t gap = has_last_id_ && info.frame_id > last_id_ + 1 ? info.frame_id - last_id_ - 1 : 0;
-    info.frames_dropped = std::max(counted, gap);
+    info.frames_dropped = std::max(counted, count.lost);
     info.incomplete = arv_buffer_get_status(buffer) != ARV_BUFFER_STATUS_SUCCESS;  // kept by capture-error=keep
     underruns_ = underruns;
     skipped_ = 0;
-    last_id_ = info.frame_id;
-    has_last_id_ = true;
     return info;
   }
 
@@ -356,8 +384,7 @@ class AravisCamera final : public Camera {
   bool lost_ = false;  // no longer answers: never wait on it again
   guint64 underruns_ = 0;
   std::uint64_t skipped_ = 0;
-  std::uint64_t last_id_ = 0;
-  bool has_last_id_ = false;
+  FrameCounter frame_counter_{FrameIdFormat::full_64_bit()};
 };
 
 }  // namespace
@@ -377,6 +404,7 @@ std::unique_ptr<Camera> open_aravis_camera(const std::string& name) {
   if (name.rfind(aravis_prefix, 0) != 0) return nullptr;
   const std::string id = name.substr(aravis_prefix_length);
   std::lock_guard lock(aravis_mutex());
+  if (!acqsrc_aravis_debug) GST_DEBUG_CATEGORY_INIT(acqsrc_aravis_debug, "acqsrc-aravis", 0, "acqsrc GenICam cameras");
   if (is_fake_id(id)) arv_enable_interface("Fake");
   GError* error = nullptr;
   ArvCamera* camera = arv_camera_new(id.c_str(), &error);

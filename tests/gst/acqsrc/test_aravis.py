@@ -6,7 +6,11 @@ camera, a separate process speaking GVCP/GVSP on loopback
 zarr-python; the expected pixels follow the fake camera's fill pattern
 (Aravis' arvfakecamera.c, diagonal ramp):
     value(x, y) = ((x + y + frame_id) % 255) * (1 + gain + log10(exposure_us / 10000)),
-clipped to 0..255, with frame_id the buffer OFFSET.
+clipped to 0..255, with frame_id the camera's own (16-bit, 0-skipping) id.
+acqsrc's OFFSET counts from 0 at the first frame, so the camera id of
+buffer n is the first frame's id + n, wrapped 65535 -> 1; as 65535 is a
+multiple of 255, the pattern of buffer n is that of id (first id + n).
+The first id modulo 255 is read off the first frame.
 
 Usage: test_aravis.py CASE   (one meson test per case)
 """
@@ -41,6 +45,15 @@ def expected_frame(frame_id, width, height, gain=0):
     y, x = np.mgrid[0:height, 0:width]
     ramp = ((x + y + frame_id) % 255).astype(np.float64) * (1 + gain)
     return np.clip(ramp, 0, 255).astype(np.uint8)
+
+
+def first_id_mod_255(frame, gain):
+    """The camera id (mod 255) whose pattern the frame shows."""
+    height, width = frame.shape
+    for candidate in range(255):
+        if np.array_equal(frame, expected_frame(candidate, width, height, gain)):
+            return candidate
+    fail("the first frame shows no frame id's pattern")
 
 
 class Run:
@@ -114,7 +127,11 @@ def check_recording(run, dropped, directory, frames, width, height, gain=0):
     if len(run.offsets) != frames:
         fail(f"{len(run.offsets)} buffers seen, expected {frames}")
     data = array[:]
-    for t, frame_id in enumerate(run.offsets):
+    first_id = first_id_mod_255(data[0, 0], gain)
+    if run.offsets[0] != 0:
+        fail(f"the first buffer's OFFSET is {run.offsets[0]}, not 0")
+    for t, offset in enumerate(run.offsets):
+        frame_id = first_id + offset
         expected = expected_frame(frame_id, width, height, gain)
         if not np.array_equal(data[t, 0], expected):
             bad = np.argwhere(data[t, 0] != expected)[0]
@@ -126,12 +143,15 @@ def check_recording(run, dropped, directory, frames, width, height, gain=0):
     for t in range(1, frames):
         if run.offsets[t] > run.offsets[t - 1] + 1 and not run.discont[t]:
             fail(f"buffer {t} follows lost frames but is not DISCONT")
+    if any(b <= a for a, b in zip(run.offsets, run.offsets[1:])):
+        fail(f"OFFSET does not grow: {run.offsets}")
     if any(b < a for a, b in zip(run.pts, run.pts[1:])):
         fail(f"PTS go backwards: {run.pts}")
     if None in run.camera_times:
         fail("a buffer lacks the camera timestamp (GstReferenceTimestampMeta timestamp/x-camera)")
-    print(f"{frames} frames {width}x{height} equal the fake camera's pattern; ids {run.offsets[0]}.."
+    print(f"{frames} frames {width}x{height} equal the fake camera's pattern; OFFSET {run.offsets[0]}.."
           f"{run.offsets[-1]}, frames-dropped {dropped}")
+    return first_id
 
 
 def case_fake_record(workdir):
@@ -260,6 +280,29 @@ def case_gige_record(workdir):
         run, dropped = record("aravis: 127.0.0.1", directory, 100, 64, 48)
     check_recording(run, dropped, directory, 100, 64, 48)
     print(f"camera: {run.applied().to_string()}")
+
+
+# Aravis' fake camera starts its 16-bit frame ids at 65400 ("trigger circular
+# counter bugs sooner", arvfakecamera.c), so a fresh GigE fake camera wraps
+# 65535 -> 1 after about 135 frames: 200 frames cross the wrap.
+FAKE_FIRST_ID = 65401
+
+
+def case_gige_wrap(workdir):
+    directory = os.path.join(workdir, "wrap.zarr")
+    frames = 200
+    with FakeGigECamera():
+        run, dropped = record("aravis: 127.0.0.1", directory, frames, 64, 48)
+    first_id_mod = check_recording(run, dropped, directory, frames, 64, 48)
+    # The first id itself: the fake's start plus the frames it made before
+    # ours (fewer than 255), from the first frame's pattern.
+    first_id = FAKE_FIRST_ID + (first_id_mod - FAKE_FIRST_ID) % 255
+    last_id = (first_id - 1 + run.offsets[-1]) % 65535 + 1
+    if first_id - 1 + run.offsets[-1] < 65535:
+        fail(f"camera ids {first_id}..{last_id} did not cross the 16-bit wrap")
+    gaps = [(a, b) for a, b in zip(run.offsets, run.offsets[1:]) if b != a + 1]
+    print(f"camera ids {first_id} .. 65535, 1 .. {last_id} became OFFSET 0 .. {run.offsets[-1]}, "
+          f"gaps {gaps}, frames-dropped {dropped}; the wrap is after OFFSET {65535 - first_id}")
 
 
 def case_gige_disappears(workdir):
