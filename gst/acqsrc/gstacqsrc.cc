@@ -10,16 +10,21 @@
  * The simulated cameras are "simulated: radial sin" (moving rings,
  * deterministic), "simulated: uniform random" (noise seeded by `seed`) and
  * "simulated: empty" (zeros, at no cost). A live camera (`is-live`, the
- * default) delivers one frame per frame period, paced by the pipeline
- * clock. Like a hardware camera it holds the newest `stream-buffers` frames
- * (10): a downstream stall shorter than that loses nothing, the frames come
- * late but in order; frames older than that are dropped, counted in
- * `frames-dropped`, and the next buffer is marked DISCONT.
+ * default) starts acquiring when the pipeline asks for the first frame, at
+ * running time t0, and delivers one frame per frame period, paced by the
+ * pipeline clock. Like a hardware camera it holds the newest
+ * `stream-buffers` frames (10): a downstream stall shorter than that loses
+ * nothing, the frames come late but in order; frames older than that are
+ * dropped, counted in `frames-dropped`, and the next buffer is marked
+ * DISCONT.
  *
- * Buffers carry PTS = n x period, DURATION = one period and
- * OFFSET = n (the frame number). Without a framerate in the caps the
- * period is the exposure time; a framerate in the caps sets the period and
- * must leave room for the exposure.
+ * Buffers carry OFFSET = n (the frame number, from 0), PTS = t0 + n x
+ * period (t0 = 0 with is-live=false), DURATION = one period and the frame's
+ * time on the camera's clock, n x period, as a GstReferenceTimestampMeta
+ * (timestamp/x-camera, ns). The radial-sin pattern of frame n is that of
+ * time n x period. Without a framerate in the caps the period is the
+ * exposure time; a framerate in the caps sets the period and must leave
+ * room for the exposure.
  *
  * GenICam cameras (GigE Vision, USB3 Vision) are opened through Aravis as
  * "aravis: <device id>" (or "aravis: <IP address>"); gst-device-monitor-1.0
@@ -27,10 +32,12 @@
  * `gain`, `offset-x`, `offset-y`, `binning`, `features` and `capture-error`
  * apply to them only (simulated cameras ignore these). Their
  * buffers carry PTS = running time at arrival, OFFSET = the camera's frame
- * id and the camera's timestamp as a GstReferenceTimestampMeta
- * (timestamp/x-camera); lost or skipped incomplete frames are counted in
- * `frames-dropped` and the next buffer is DISCONT. A camera that disappears
- * ends the stream with a RESOURCE error.
+ * id extended to 64 bits (GigE's 16-bit ids wrap) and counted from 0 at the
+ * first frame, and the camera's hardware timestamp (ns) as a
+ * GstReferenceTimestampMeta (timestamp/x-camera); lost or skipped
+ * incomplete frames are counted in `frames-dropped`, the next buffer is
+ * DISCONT. A camera that disappears ends the
+ * stream with a RESOURCE error.
  *
  * ## Example launch line
  * |[

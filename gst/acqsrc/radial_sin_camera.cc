@@ -1,6 +1,8 @@
 // "simulated: radial sin": rings moving outwards,
 //   value = floor(A * (1 + sin(2 pi (10 t + 0.01 r2))))
-// with t the frame's PTS in seconds, r2 = (x - w/2)^2 + (y - h/2)^2 and
+// with t = n x period in seconds for frame n (the camera's time since the
+// acquisition started, not the PTS, so frames do not depend on when the
+// pipeline started), r2 = (x - w/2)^2 + (y - h/2)^2 and
 // A = 127 (GRAY8) or 32767 (GRAY16_LE).
 //
 // Why it is fast: 4 r2 = (2x - w)^2 + (2y - h)^2 is an integer, so the
@@ -37,10 +39,11 @@ std::vector<std::uint16_t> axis_residues(int size) {
 class RadialSinCamera final : public SimulatedCamera {
  public:
   void write_frame(const FrameInfo& frame, const Pixels& pixels) override {
+    const GstClockTime camera_time = format().frame_time(frame.frame_id);
     if (format().format == PixelFormat::Gray8)
-      render<std::uint8_t>(frame.pts, 127.0, pixels);
+      render<std::uint8_t>(camera_time, 127.0, pixels);
     else
-      render<std::uint16_t>(frame.pts, 32767.0, pixels);
+      render<std::uint16_t>(camera_time, 32767.0, pixels);
   }
 
  private:
@@ -50,10 +53,10 @@ class RadialSinCamera final : public SimulatedCamera {
   }
 
   template <typename Sample>
-  void render(GstClockTime pts, double amplitude, const Pixels& pixels) {
-    // frac(10 t) exactly from integer nanoseconds: 10 t = pts / 1e8.
+  void render(GstClockTime time, double amplitude, const Pixels& pixels) {
+    // frac(10 t) exactly from integer nanoseconds: 10 t = time / 1e8.
     constexpr std::uint64_t tenth_second = GST_SECOND / 10;
-    const double time_phase = static_cast<double>(pts % tenth_second) / tenth_second;
+    const double time_phase = static_cast<double>(time % tenth_second) / tenth_second;
     Sample table[2 * phase_steps];
     for (int k = 0; k < phase_steps; ++k) {
       const double phase = time_phase + static_cast<double>(k) / phase_steps;

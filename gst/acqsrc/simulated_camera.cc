@@ -26,30 +26,37 @@ std::optional<FrameInfo> SimulatedCamera::wait_for_frame() {
   std::uint64_t dropped = 0;
   if (live_) {
     GstClockTime now = clock_->running_time();
+    // Acquisition starts when the pipeline first asks for a frame, so the
+    // time downstream takes to set up is neither lost nor skipped frames.
+    if (!acquisition_start_) acquisition_start_ = GST_CLOCK_TIME_IS_VALID(now) ? now : 0;
+    const GstClockTime due = *acquisition_start_ + format_.frame_time(frame);
     // A frame whose slot has begun is already there: no wait.
-    if (!GST_CLOCK_TIME_IS_VALID(now) || now < format_.frame_time(frame)) {
-      if (!clock_->wait_until(format_.frame_time(frame))) return std::nullopt;
+    if (!GST_CLOCK_TIME_IS_VALID(now) || now < due) {
+      if (!clock_->wait_until(due)) return std::nullopt;
       now = clock_->running_time();
     }
-    // Frame slots are numbered from running time 0. Coming back late, we
-    // find what a camera with `stream_buffers` capture buffers that
-    // overwrites its oldest (GenICam OldestFirstOverwrite) still holds: the
-    // newest ones, up to the current slot; older ones were lost.
-    if (GST_CLOCK_TIME_IS_VALID(now)) {
-      const std::uint64_t current = format_.frame_at(now);
-      // Slots before the first delivered frame were before acquisition.
-      const std::uint64_t buffers = delivered_any_ ? std::max(1u, settings_.stream_buffers) : 1;
+    // Coming back late, we find what a camera with `stream_buffers` capture
+    // buffers that overwrites its oldest (GenICam OldestFirstOverwrite)
+    // still holds: the newest ones, up to the current slot; older ones were
+    // lost.
+    if (GST_CLOCK_TIME_IS_VALID(now) && now >= *acquisition_start_) {
+      const std::uint64_t current = format_.frame_at(now - *acquisition_start_);
+      const std::uint64_t buffers = std::max(1u, settings_.stream_buffers);
       const std::uint64_t oldest_held = current + 1 > buffers ? current + 1 - buffers : 0;
       if (oldest_held > frame) {
-        if (delivered_any_) dropped = oldest_held - frame;
+        dropped = oldest_held - frame;
         frame = oldest_held;
       }
     }
   }
-  delivered_any_ = true;
   next_frame_ = frame + 1;
-  const GstClockTime pts = format_.frame_time(frame);
-  return FrameInfo{frame, pts, format_.frame_time(frame + 1) - pts, dropped};
+  // The camera's clock starts with the acquisition: frame n is taken at
+  // n periods on it, wherever the pipeline's running time stood.
+  const GstClockTime camera_time = format_.frame_time(frame);
+  const GstClockTime pts = acquisition_start_.value_or(0) + camera_time;
+  FrameInfo info{frame, pts, format_.frame_time(frame + 1) - camera_time, dropped};
+  info.camera_timestamp = camera_time;
+  return info;
 }
 
 }  // namespace acqsrc

@@ -1,7 +1,9 @@
 // What the simulated cameras share: any size and format up to Acquire's
 // 8192x8192, a frame counter that fixes the timestamps, and live pacing by
 // the pipeline clock with drops, like a free-running hardware camera with
-// `stream-buffers` capture buffers.
+// `stream-buffers` capture buffers. A live camera starts acquiring when
+// the first frame is asked for; frame n is taken n periods later, and that
+// is its camera timestamp.
 #pragma once
 
 #include "gst/acqsrc/camera.hh"
@@ -27,7 +29,8 @@ class SimulatedCamera : public Camera {
   CameraSettings settings_;
   FrameClock* clock_ = nullptr;
   bool live_ = false;
-  bool delivered_any_ = false;
+  // Running time of the first frame asked for (live only).
+  std::optional<GstClockTime> acquisition_start_;
   std::uint64_t next_frame_ = 0;
 };
 

@@ -45,6 +45,67 @@ GstClockTime next_wait(GstHarness* h) {
   return time;
 }
 
+// The camera's own timestamp (GstReferenceTimestampMeta timestamp/x-camera).
+GstClockTime camera_timestamp(GstBuffer* buffer) {
+  GstCaps* reference = gst_caps_new_empty_simple("timestamp/x-camera");
+  GstReferenceTimestampMeta* meta = gst_buffer_get_reference_timestamp_meta(buffer, reference);
+  gst_caps_unref(reference);
+  return meta ? meta->timestamp : GST_CLOCK_TIME_NONE;
+}
+
+// Holds the streaming thread in downstream's caps handling, where a sink
+// sets itself up (zarrsink allocates its chunk buffers there), until the
+// test releases it: the pipeline is PLAYING and its clock runs meanwhile.
+struct SlowDownstreamSetUp {
+  GMutex mutex;
+  GCond cond;
+  bool released = false;
+
+  SlowDownstreamSetUp() {
+    g_mutex_init(&mutex);
+    g_cond_init(&cond);
+  }
+  ~SlowDownstreamSetUp() {
+    g_mutex_clear(&mutex);
+    g_cond_clear(&cond);
+  }
+  void hold(GstElement* src) {
+    GstPad* pad = gst_element_get_static_pad(src, "src");
+    gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_event, this, nullptr);
+    gst_object_unref(pad);
+  }
+  void release() {
+    g_mutex_lock(&mutex);
+    released = true;
+    g_cond_signal(&cond);
+    g_mutex_unlock(&mutex);
+  }
+  static GstPadProbeReturn on_event(GstPad*, GstPadProbeInfo* info, gpointer data) {
+    auto* self = static_cast<SlowDownstreamSetUp*>(data);
+    if (GST_EVENT_TYPE(GST_PAD_PROBE_INFO_EVENT(info)) != GST_EVENT_CAPS) return GST_PAD_PROBE_OK;
+    g_mutex_lock(&self->mutex);
+    while (!self->released) g_cond_wait(&self->cond, &self->mutex);
+    g_mutex_unlock(&self->mutex);
+    return GST_PAD_PROBE_REMOVE;
+  }
+};
+
+// A live acqsrc at 10 ms per frame whose downstream takes until running
+// time `set_up_done` to set up; returns once the first frame may be asked for.
+GstHarness* live_harness_with_slow_set_up(SlowDownstreamSetUp& set_up, GstClockTime set_up_done, guint stream_buffers,
+                                          GstBus* bus = nullptr) {
+  GstHarness* h = acqsrc_harness("video/x-raw,format=GRAY8,width=16,height=8");
+  gst_harness_use_testclock(h);
+  g_object_set(h->element, "exposure-time-us", 10000.0, "stream-buffers", stream_buffers, nullptr);
+  if (bus) gst_element_set_bus(h->element, bus);
+  set_up.hold(h->element);
+  gst_harness_play(h);
+  GstTestClock* clock = gst_harness_get_testclock(h);
+  gst_test_clock_set_time(clock, gst_element_get_base_time(h->element) + set_up_done);
+  gst_object_unref(clock);
+  set_up.release();
+  return h;
+}
 }  // namespace
 
 GST_START_TEST(test_open_framerate_uses_exposure) {
@@ -110,7 +171,8 @@ GST_END_TEST;
 GST_START_TEST(test_live_paced_by_clock) {
   GstHarness* h = live_harness();
   const GstClockTime base = gst_element_get_base_time(h->element);
-  // Frame 0's slot begins at running time 0: it comes at once.
+  // Acquisition starts at the first request (running time 0 here): frame 0
+  // comes at once.
   GstBuffer* first = gst_harness_pull(h);
   check_stamps(first, 0, 0, 10 * GST_MSECOND);
   gst_buffer_unref(first);
@@ -201,6 +263,46 @@ GST_START_TEST(test_live_stream_buffers_absorb_stalls) {
 }
 GST_END_TEST;
 
+// Downstream set-up is not counted against the camera: acquisition starts
+// at the first frame asked for (t0), frame 0 comes first, frame n has
+// PTS t0 + n periods, and nothing is dropped.
+GST_START_TEST(test_live_starts_at_first_request) {
+  SlowDownstreamSetUp set_up;
+  const GstClockTime t0 = 95 * GST_MSECOND;  // more than 9 periods of set-up
+  GstHarness* h = live_harness_with_slow_set_up(set_up, t0, 3);
+  const GstClockTime base = gst_element_get_base_time(h->element);
+  const GstClockTime period = 10 * GST_MSECOND;
+
+  GstBuffer* frame0 = gst_harness_pull(h);
+  check_stamps(frame0, 0, t0, t0 + period);
+  fail_unless_equals_uint64(camera_timestamp(frame0), 0);
+  gst_buffer_unref(frame0);
+  for (guint64 n = 1; n < 3; ++n) {
+    fail_unless_equals_uint64(next_wait(h), base + t0 + n * period);
+    fail_unless(gst_harness_crank_single_clock_wait(h));
+    GstBuffer* buffer = gst_harness_pull(h);
+    check_stamps(buffer, n, t0 + n * period, t0 + (n + 1) * period);
+    fail_unless_equals_uint64(camera_timestamp(buffer), n * period);
+    fail_if(GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DISCONT));
+    gst_buffer_unref(buffer);
+  }
+  fail_unless_equals_uint64(frames_dropped(h), 0);
+
+  // A later stall longer than the 3 stream buffers still drops, in slots
+  // counted from t0: at t0 + 75 ms the buffers hold frames 5, 6 and 7.
+  fail_unless_equals_uint64(next_wait(h), base + t0 + 3 * period);
+  stall_until(h, base + t0 + 75 * GST_MSECOND);
+  for (guint64 n = 5; n <= 7; ++n) {
+    GstBuffer* buffer = gst_harness_pull(h);
+    check_stamps(buffer, n, t0 + n * period, t0 + (n + 1) * period);
+    fail_unless_equals_int(GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DISCONT), n == 5);
+    gst_buffer_unref(buffer);
+  }
+  fail_unless_equals_uint64(frames_dropped(h), 2);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
 GST_START_TEST(test_stop_while_waiting_for_frame) {
   GstHarness* h = live_harness();
   next_wait(h);  // acqsrc now waits for frame 0, and the clock will not move
@@ -220,6 +322,7 @@ static Suite* acqsrc_timing_suite() {
   tcase_add_test(tc, test_live_paced_by_clock);
   tcase_add_test(tc, test_live_drops_missed_frames);
   tcase_add_test(tc, test_live_stream_buffers_absorb_stalls);
+  tcase_add_test(tc, test_live_starts_at_first_request);
   tcase_add_test(tc, test_stop_while_waiting_for_frame);
   return s;
 }
