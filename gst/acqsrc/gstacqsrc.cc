@@ -15,8 +15,9 @@
  * pipeline clock. Like a hardware camera it holds the newest
  * `stream-buffers` frames (10): a downstream stall shorter than that loses
  * nothing, the frames come late but in order; frames older than that are
- * dropped, counted in `frames-dropped`, and the next buffer is marked
- * DISCONT.
+ * dropped, counted in `frames-dropped`, the next buffer is marked DISCONT
+ * and a QoS message is posted for it (stats in buffers: frames delivered
+ * and dropped so far).
  *
  * Buffers carry OFFSET = n (the frame number, from 0), PTS = t0 + n x
  * period (t0 = 0 with is-live=false), DURATION = one period and the frame's
@@ -36,7 +37,7 @@
  * first frame, and the camera's hardware timestamp (ns) as a
  * GstReferenceTimestampMeta (timestamp/x-camera); lost or skipped
  * incomplete frames are counted in `frames-dropped`, the next buffer is
- * DISCONT. A camera that disappears ends the
+ * DISCONT and a QoS message is posted. A camera that disappears ends the
  * stream with a RESOURCE error.
  *
  * ## Example launch line
@@ -149,6 +150,7 @@ struct Private {
   acqsrc::PipelineFrameClock clock;
   std::unique_ptr<Stream> stream;  // touched by start/stop/negotiation/streaming only
   std::atomic<guint64> frames_dropped{0};
+  guint64 frames_delivered = 0;    // streaming thread only; for the QoS messages
   GstCaps* camera_timestamp_caps;  // reference of the camera-clock GstReferenceTimestampMeta
 };
 
@@ -307,6 +309,7 @@ static gboolean gst_acq_src_start(GstBaseSrc* base) {
   self->priv->stream = std::make_unique<Stream>();
   self->priv->stream->camera = std::move(camera);
   self->priv->frames_dropped = 0;
+  self->priv->frames_delivered = 0;
   gst_base_src_set_format(base, GST_FORMAT_TIME);
   GST_INFO_OBJECT(self, "opened camera \"%s\"", settings.camera_name.c_str());
   return TRUE;
@@ -485,6 +488,25 @@ static GstFlowReturn gst_acq_src_alloc(GstPushSrc* push, GstBuffer** buffer) {
   return *buffer ? GST_FLOW_OK : GST_FLOW_ERROR;
 }
 
+// Drops are announced the GStreamer way, one QoS message per gap, for the
+// buffer after it: applications see them while recording, and the stats
+// count frames delivered and dropped so far.
+static void post_drop_qos(GstAcqSrc* self, const acqsrc::FrameInfo& frame) {
+  GstBaseSrc* base = GST_BASE_SRC(self);
+  const GstSegment* segment = &base->segment;
+  const GstClockTime running_time = gst_segment_to_running_time(segment, GST_FORMAT_TIME, frame.pts);
+  const GstClockTime stream_time = gst_segment_to_stream_time(segment, GST_FORMAT_TIME, frame.pts);
+  GstMessage* message = gst_message_new_qos(GST_OBJECT(self), gst_base_src_is_live(base), running_time, stream_time,
+                                            frame.pts, frame.duration);
+  // Jitter: how late this frame is against the first one lost, the time
+  // the gap spans.
+  const gint64 jitter = GST_CLOCK_TIME_IS_VALID(frame.duration) ? gint64(frame.frames_dropped * frame.duration) : 0;
+  gst_message_set_qos_values(message, jitter, 1.0, 1000000);
+  gst_message_set_qos_stats(message, GST_FORMAT_BUFFERS, self->priv->frames_delivered,
+                            self->priv->frames_dropped.load());
+  gst_element_post_message(GST_ELEMENT(self), message);
+}
+
 static GstFlowReturn gst_acq_src_fill(GstPushSrc* push, GstBuffer* buffer) {
   GstAcqSrc* self = GST_ACQ_SRC(push);
   Stream* stream = self->priv->stream.get();
@@ -534,6 +556,7 @@ static GstFlowReturn gst_acq_src_fill(GstPushSrc* push, GstBuffer* buffer) {
     gst_buffer_add_reference_timestamp_meta(buffer, self->priv->camera_timestamp_caps, frame->camera_timestamp,
                                             GST_CLOCK_TIME_NONE);
   if (frame->incomplete) GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_CORRUPTED);
+  ++self->priv->frames_delivered;
   if (frame->frames_dropped > 0) {
     GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_DISCONT);
     self->priv->frames_dropped += frame->frames_dropped;
@@ -541,6 +564,7 @@ static GstFlowReturn gst_acq_src_fill(GstPushSrc* push, GstBuffer* buffer) {
                        "dropped %" G_GUINT64_FORMAT " frame(s) before frame %" G_GUINT64_FORMAT
                        " (not taken in time downstream, or lost or incomplete in the camera)",
                        frame->frames_dropped, frame->frame_id);
+    post_drop_qos(self, *frame);
   }
   return GST_FLOW_OK;
 }

@@ -303,6 +303,69 @@ GST_START_TEST(test_live_starts_at_first_request) {
 }
 GST_END_TEST;
 
+// Each gap is posted as a QoS message for the buffer after it, with the
+// frames delivered and dropped so far.
+GST_START_TEST(test_drops_posted_as_qos) {
+  GstBus* bus = gst_bus_new();
+  SlowDownstreamSetUp set_up;
+  const GstClockTime t0 = 35 * GST_MSECOND;
+  GstHarness* h = live_harness_with_slow_set_up(set_up, t0, 3, bus);
+  const GstClockTime base = gst_element_get_base_time(h->element);
+  const GstClockTime period = 10 * GST_MSECOND;
+
+  struct Stall {
+    GstClockTime until;  // running time the clock jumps to while frame `pending` is awaited
+    guint64 pending;     // the frame acqsrc waits for
+    guint64 after_gap;   // the first frame after the gap
+    guint64 delivered;   // frames delivered when that frame is
+  };
+  // 3 stream buffers: frames 0-1, then 2-4 dropped, 5-7, then 8-12 dropped, 13.
+  const Stall stalls[] = {{t0 + 75 * GST_MSECOND, 2, 5, 3}, {t0 + 155 * GST_MSECOND, 8, 13, 6}};
+  guint64 offset = 0;
+  gst_buffer_unref(gst_harness_pull(h));  // frame 0
+  fail_unless_equals_uint64(next_wait(h), base + t0 + period);
+  fail_unless(gst_harness_crank_single_clock_wait(h));
+  gst_buffer_unref(gst_harness_pull(h));  // frame 1
+  offset = 1;
+  guint64 dropped_in_messages = 0, offset_jumps = 0;
+  for (const Stall& stall : stalls) {
+    fail_unless_equals_uint64(next_wait(h), base + t0 + stall.pending * period);
+    stall_until(h, base + stall.until);
+    for (guint64 n = stall.after_gap; n <= stall.after_gap + 2 && n <= 13; ++n) {
+      GstBuffer* buffer = gst_harness_pull(h);
+      fail_unless_equals_uint64(GST_BUFFER_OFFSET(buffer), n);
+      if (GST_BUFFER_OFFSET(buffer) > offset + 1) offset_jumps += GST_BUFFER_OFFSET(buffer) - offset - 1;
+      offset = GST_BUFFER_OFFSET(buffer);
+      gst_buffer_unref(buffer);
+    }
+    GstMessage* message = gst_bus_pop_filtered(bus, GST_MESSAGE_QOS);
+    fail_unless(message != nullptr, "no QoS message for the gap before frame %" G_GUINT64_FORMAT, stall.after_gap);
+    fail_unless(GST_MESSAGE_SRC(message) == GST_OBJECT(h->element));
+    gboolean live;
+    guint64 running_time, stream_time, timestamp, duration;
+    gst_message_parse_qos(message, &live, &running_time, &stream_time, &timestamp, &duration);
+    fail_unless(live);
+    fail_unless_equals_uint64(timestamp, t0 + stall.after_gap * period);
+    fail_unless_equals_uint64(running_time, t0 + stall.after_gap * period);
+    fail_unless_equals_uint64(duration, period);
+    GstFormat format;
+    guint64 processed, dropped;
+    gst_message_parse_qos_stats(message, &format, &processed, &dropped);
+    fail_unless_equals_int(format, GST_FORMAT_BUFFERS);
+    fail_unless_equals_uint64(processed, stall.delivered);
+    fail_unless_equals_uint64(dropped, stall.after_gap - stall.pending + dropped_in_messages);
+    dropped_in_messages = dropped;
+    gst_message_unref(message);
+    fail_unless(gst_bus_pop_filtered(bus, GST_MESSAGE_QOS) == nullptr, "one QoS message per gap");
+  }
+  fail_unless_equals_uint64(dropped_in_messages, 8);
+  fail_unless_equals_uint64(frames_dropped(h), dropped_in_messages);
+  fail_unless_equals_uint64(offset_jumps, dropped_in_messages);
+  gst_harness_teardown(h);
+  gst_object_unref(bus);
+}
+GST_END_TEST;
+
 GST_START_TEST(test_stop_while_waiting_for_frame) {
   GstHarness* h = live_harness();
   next_wait(h);  // acqsrc now waits for frame 0, and the clock will not move
@@ -323,6 +386,7 @@ static Suite* acqsrc_timing_suite() {
   tcase_add_test(tc, test_live_drops_missed_frames);
   tcase_add_test(tc, test_live_stream_buffers_absorb_stalls);
   tcase_add_test(tc, test_live_starts_at_first_request);
+  tcase_add_test(tc, test_drops_posted_as_qos);
   tcase_add_test(tc, test_stop_while_waiting_for_frame);
   return s;
 }
