@@ -53,7 +53,7 @@ ArrayWriter::ArrayWriter(ArrayLayout layout, unsigned rows_in_flight, WriteConte
               {layout_.chunks_per_shard_t, layout_.chunks_per_shard_y, layout_.chunks_per_shard_x}, sample_size_,
               context_.codecs),
       publisher_(context_.store, layout_.path, layout_.zarr_version, initial_metadata(layout_, context_),
-                 std::move(on_published)),
+                 std::move(on_published), layout_.before_write),
       rows_(grid_, sample_size_, rows_in_flight, context_.pool, context_.cancellation) {}
 
 ArrayWriter::~ArrayWriter() {

@@ -29,7 +29,9 @@ struct ArrayLayout {
   std::uint32_t channels = 1, height = 0, width = 0;
   ChunkShape chunk;  // the inner chunk when sharded
   std::uint32_t chunks_per_shard_t = 1, chunks_per_shard_y = 1, chunks_per_shard_x = 1;
-  nlohmann::json attributes = nlohmann::json::object();  // v3 user metadata (v2: the writer's .zattrs)
+  // The array's attributes (v2: its .zattrs; null: none, as for pyramid levels).
+  nlohmann::json attributes = nlohmann::json::object();
+  MetadataPublisher::BeforeWrite before_write;  // see MetadataPublisher
 
   bool sharded() const { return chunks_per_shard_t * chunks_per_shard_y * chunks_per_shard_x > 1; }
 };

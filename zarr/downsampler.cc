@@ -1,5 +1,9 @@
 #include "zarr/downsampler.hh"
 
+#include <string>
+
+#include "zarr/error.hh"
+
 #include <cstdint>
 #include <cstring>
 #include <type_traits>
@@ -189,7 +193,10 @@ void downsample_plane(DataType type, DownsampleMethod method, const PlaneView& i
     case DataType::uint16: return downsample<std::uint16_t>(method, in, width, height, out);
     case DataType::int16: return downsample<std::int16_t>(method, in, width, height, out);
     case DataType::float32: return downsample<float>(method, in, width, height, out);
+    case DataType::uint64:
+    case DataType::int64: break;  // frame-table columns, never images: a mean in double would round them
   }
+  throw Error(ErrorCode::invalid_frame, std::string("no downsampling for ") + to_string(type) + " samples");
 }
 
 }  // namespace zarr

@@ -15,6 +15,8 @@ std::string v2_dtype(DataType type) {
     case DataType::uint16: return "<u2";
     case DataType::int16: return "<i2";
     case DataType::float32: return "<f4";
+    case DataType::uint64: return "<u8";
+    case DataType::int64: return "<i8";
   }
   return "";
 }
@@ -49,7 +51,7 @@ bool is_sharded(const ArrayMetadata& array) {
 
 json array_v3(const ArrayMetadata& array) {
   json codecs = array.codecs;
-  std::array<std::uint64_t, 4> grid_shape = array.chunks;
+  std::vector<std::uint64_t> grid_shape = array.chunks;
   if (is_sharded(array)) {
     for (std::size_t d = 0; d < grid_shape.size(); ++d) grid_shape[d] *= array.chunks_per_shard[d];
     const json sharding = {{"name", "sharding_indexed"},
@@ -69,8 +71,8 @@ json array_v3(const ArrayMetadata& array) {
       {"chunk_key_encoding", {{"name", "default"}, {"configuration", {{"separator", "/"}}}}},
       {"fill_value", 0},
       {"codecs", codecs},
-      {"dimension_names", dimension_names},
-      {"attributes", array.attributes},
+      {"dimension_names", array.dimension_names},
+      {"attributes", array.attributes.is_null() ? json::object() : array.attributes},
   };
 }
 

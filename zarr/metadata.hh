@@ -3,34 +3,37 @@
 // escaped). OME-NGFF documents are in ome_metadata.hh.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "zarr/codec_chain.hh"
 #include "zarr/settings.hh"
 
 namespace zarr {
 
-// One array of the dataset (a pyramid level). Dimensions are (t, c, y, x).
+// One array of the dataset: an image (a pyramid level), whose dimensions
+// are (t, c, y, x), or a column of the frame table (t). The first dimension
+// is the one that grows as frames are appended.
 struct ArrayMetadata {
-  std::array<std::uint64_t, 4> shape{};
-  std::array<std::uint64_t, 4> chunks{};  // with sharding: the inner chunk
+  std::vector<std::uint64_t> shape = {0, 1, 1, 1};
+  std::vector<std::uint64_t> chunks = {1, 1, 1, 1};                 // with sharding: the inner chunk
+  std::vector<std::string> dimension_names = {"t", "c", "y", "x"};  // v3 only
   DataType data_type = DataType::uint8;
   // What the dataset's CodecChain says (zarr/codec_chain.hh).
   nlohmann::json compressor;  // v2: null, or the one compressor's object
   // v3 only.
-  nlohmann::json codecs = CodecChain().v3_codecs();           // the chunk codecs, `bytes` first
-  std::array<std::uint64_t, 4> chunks_per_shard{1, 1, 1, 1};  // all 1: no sharding codec
-  nlohmann::json attributes = nlohmann::json::object();       // user metadata
+  nlohmann::json codecs = CodecChain().v3_codecs();            // the chunk codecs, `bytes` first
+  std::vector<std::uint64_t> chunks_per_shard = {1, 1, 1, 1};  // all 1: no sharding codec
+  // v3: the array's attributes. v2: written as .zattrs beside .zarray by
+  // MetadataPublisher unless null.
+  nlohmann::json attributes = nlohmann::json::object();
 };
 
 // Path of the full-resolution array inside the group; level k is "k".
 inline constexpr const char* array_path = "0";
 std::string level_path(std::size_t level);
-
-inline constexpr std::array<const char*, 4> dimension_names = {"t", "c", "y", "x"};
 
 nlohmann::json zgroup_v2();
 nlohmann::json zarray_v2(const ArrayMetadata& array);

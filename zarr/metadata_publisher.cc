@@ -11,11 +11,12 @@ std::span<const std::byte> as_bytes(const std::string& text) {
 }  // namespace
 
 MetadataPublisher::MetadataPublisher(Store& store, std::string path, int zarr_version, ArrayMetadata metadata,
-                                     OnPublished on_published)
+                                     OnPublished on_published, BeforeWrite before_write)
     : store_(store),
-      key_(path + (zarr_version == 3 ? "/zarr.json" : "/.zarray")),
+      path_(std::move(path)),
       zarr_version_(zarr_version),
       on_published_(std::move(on_published)),
+      before_write_(std::move(before_write)),
       metadata_(std::move(metadata)) {
   std::lock_guard lock(mutex_);
   metadata_.shape[0] = 0;
@@ -71,8 +72,17 @@ PublishedShape MetadataPublisher::published() const {
 }
 
 void MetadataPublisher::write_locked() {
-  const nlohmann::json document = zarr_version_ == 3 ? array_v3(metadata_) : zarray_v2(metadata_);
-  store_.put(key_, as_bytes(to_text(document)));
+  if (before_write_) before_write_(metadata_.shape[0], metadata_.attributes);
+  if (zarr_version_ == 3) {
+    store_.put(path_ + "/zarr.json", as_bytes(to_text(array_v3(metadata_))));
+    return;
+  }
+  // The attributes first: they describe at least the frames .zarray will say.
+  if (!metadata_.attributes.is_null() && metadata_.attributes != attributes_written_) {
+    store_.put(path_ + "/.zattrs", as_bytes(to_text(metadata_.attributes)));
+    attributes_written_ = metadata_.attributes;
+  }
+  store_.put(path_ + "/.zarray", as_bytes(to_text(zarray_v2(metadata_))));
 }
 
 }  // namespace zarr

@@ -28,10 +28,18 @@ class MetadataPublisher {
   // Called once per published row, in row order, with no lock of the
   // publisher held: it may post a message, or call the publisher again.
   using OnPublished = std::function<void(const PublishedShape&)>;
+  // Called before each write of the metadata, with the frames its shape
+  // will say and the attributes to update, under the publisher's lock (so
+  // never twice at once, and in order): stores first what must be on disk
+  // before readers see those frames (the frame table), and describes them
+  // (the frame record). Must not call the publisher.
+  using BeforeWrite = std::function<void(std::uint64_t frames, nlohmann::json& attributes)>;
 
   // Writes the metadata at `path` (the array's folder) with a shape of no
-  // frames. Throws the store's zarr::Error.
-  MetadataPublisher(Store& store, std::string path, int zarr_version, ArrayMetadata metadata, OnPublished on_published);
+  // frames. With Zarr v2, non-null attributes go to .zattrs, written before
+  // .zarray whenever they change. Throws the store's zarr::Error.
+  MetadataPublisher(Store& store, std::string path, int zarr_version, ArrayMetadata metadata, OnPublished on_published,
+                    BeforeWrite before_write = {});
 
   MetadataPublisher(const MetadataPublisher&) = delete;
   MetadataPublisher& operator=(const MetadataPublisher&) = delete;
@@ -58,12 +66,14 @@ class MetadataPublisher {
   void write_locked();
 
   Store& store_;
-  const std::string key_;
+  const std::string path_;
   const int zarr_version_;
   const OnPublished on_published_;
+  const BeforeWrite before_write_;
 
   mutable std::mutex mutex_;
   ArrayMetadata metadata_;
+  nlohmann::json attributes_written_;  // v2: what .zattrs holds (null: not written yet)
   PublishedShape published_;
   struct FinishedRow {
     std::uint32_t frames;

@@ -59,6 +59,11 @@ json ome_multiscale(const OmeImage& image) {
     multiscale["metadata"] = {{"method", std::string("zarr::downsample_plane ") + to_string(image.method)},
                               {"description", method_description(image.method)}};
   }
+  if (!image.evenly_spaced)
+    multiscale["metadata"]["time"] =
+        "frames were lost and the stored frames are not evenly spaced: the t scale is the camera's frame interval, "
+        "not the time between stored frames. Each frame's number and time: the \"acquisition\" attributes of "
+        "array 0 (lost_runs) and, when recorded, the frame table in the group \"frames\"";
   return multiscale;
 }
 

@@ -23,6 +23,10 @@ struct OmeImage {
   double pixel_size_x_um = 1.0;
   double frame_interval_s = 0;                       // 0 = unknown
   DownsampleMethod method = DownsampleMethod::mean;  // named when there is more than one level
+  // False once frames were lost and stored back to back (gap-policy
+  // record): the t scale is then not each frame's time, and the multiscale's
+  // metadata says so and points to array 0's "acquisition" attributes.
+  bool evenly_spaced = true;
 };
 
 OmeImage ome_image(const Settings& settings, std::vector<Level> levels);

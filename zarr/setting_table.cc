@@ -55,6 +55,11 @@ constexpr Choice downsample_choices[] = {
     {"max", "Maximum of each 2x2 block"},
 };
 
+constexpr Choice gap_policy_choices[] = {
+    {"record", "Store frames back to back and list the lost ones in the frame record"},
+    {"fill", "Store a blank frame for each lost one, so index t is camera frame first + t"},
+};
+
 const SettingSpec table[] = {
     {"location", "Location", "Directory of the Zarr dataset to write, or s3://bucket/path/name.zarr (required)",
      TextSetting{[](Settings& s) -> std::string& { return s.location; }}},
@@ -85,6 +90,16 @@ const SettingSpec table[] = {
      "A JSON object stored as the array's user attributes (0/.zattrs; with zarr-version=3 the attributes of "
      "0/zarr.json)",
      TextSetting{[](Settings& s) -> std::string& { return s.user_metadata_json; }}},
+    {"gap-policy", "Gap policy",
+     "What lost camera frames (gaps in the frame numbers) do to the array: record stores the frames back to back "
+     "and lists the gaps in the acquisition attributes; fill stores a blank (zero) frame for each lost one",
+     ChoiceSetting{[] { return std::span<const Choice>(gap_policy_choices); },
+                   [](const Settings& s) { return int(s.gap_policy); },
+                   [](Settings& s, int i) { s.gap_policy = GapPolicy(i); }}},
+    {"frame-table", "Frame table",
+     "Also store every frame's number, time, camera timestamp and flags as arrays in the group \"frames\" beside "
+     "the image, written as the image grows",
+     FlagSetting{[](Settings& s) -> bool& { return s.frame_table; }}},
     {"max-threads", "Max threads", "Compression and writing threads (0 = number of cores)",
      NumberSetting<std::uint32_t>{[](Settings& s) -> std::uint32_t& { return s.max_threads; }, 0, 1024}},
     {"zarr-version", "Zarr version", "2 (.zarray/.zattrs, OME-NGFF 0.4) or 3 (zarr.json, OME-NGFF 0.5, sharding)",

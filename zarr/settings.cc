@@ -11,6 +11,7 @@
 
 #include "zarr/codec_registry.hh"
 #include "zarr/error.hh"
+#include "zarr/frame_record.hh"
 #include "zarr/location.hh"
 #include "zarr/s3_location.hh"
 #include "zarr/setting_table.hh"
@@ -24,6 +25,8 @@ std::size_t sample_size(DataType type) {
     case DataType::uint16:
     case DataType::int16: return 2;
     case DataType::float32: return 4;
+    case DataType::uint64:
+    case DataType::int64: return 8;
   }
   return 0;  // unreachable: every enumerator is handled above
 }
@@ -35,6 +38,8 @@ const char* to_string(DataType type) {
     case DataType::uint16: return "uint16";
     case DataType::int16: return "int16";
     case DataType::float32: return "float32";
+    case DataType::uint64: return "uint64";
+    case DataType::int64: return "int64";
   }
   return "unknown";
 }
@@ -57,6 +62,8 @@ const char* to_string(DownsampleMethod method) {
   }
   return "unknown";
 }
+
+const char* to_string(GapPolicy policy) { return policy == GapPolicy::fill ? "fill" : "record"; }
 
 namespace {
 
@@ -127,6 +134,9 @@ nlohmann::json parse_user_metadata(const std::string& text) {
     reject("metadata", std::string("is not valid JSON (") + e.what() + ")");
   }
   if (!parsed.is_object()) reject("metadata", std::string("must be a JSON object, not ") + parsed.type_name());
+  if (parsed.contains(acquisition_key))
+    reject("metadata", std::string("may not hold the key \"") + acquisition_key +
+                           "\": the array's attributes keep the frame record there");
   return parsed;
 }
 

@@ -14,7 +14,8 @@
 
 namespace zarr {
 
-enum class DataType { uint8, int8, uint16, int16, float32 };
+// uint64 and int64 are for the frame table's columns, not for images.
+enum class DataType { uint8, int8, uint16, int16, float32, uint64, int64 };
 
 std::size_t sample_size(DataType type);
 
@@ -22,6 +23,12 @@ enum class Shuffle { none, byte, bit };
 
 // How each pyramid level is computed from the one above it (2x2 blocks).
 enum class DownsampleMethod { mean, decimate, min, max };
+
+// What a jump in the frame numbers does to the array (see FrameRecord):
+// record stores the frames back to back and lists the gaps; fill stores a
+// blank frame (zeros, the fill value) for each lost one, so index t is
+// camera frame first + t.
+enum class GapPolicy { record, fill };
 
 // The codec names, their levels and where shuffle applies are listed once,
 // in zarr/codec_registry.cc.
@@ -78,6 +85,11 @@ struct Settings {
   // Seconds between frames, for the OME-NGFF time scale; 0 = unknown (the
   // time axis then counts frames: scale 1, no unit).
   double frame_interval_s = 0;
+
+  GapPolicy gap_policy = GapPolicy::record;
+  // Also store every frame's number, times and flags in the arrays of the
+  // group `frames` beside the image (zarr/frame_table.hh).
+  bool frame_table = false;
 
   double pixel_size_x_um = 1.0;
   double pixel_size_y_um = 1.0;
@@ -146,5 +158,6 @@ std::string s3_region(const S3Options& options);
 const char* to_string(DataType type);
 const char* to_string(Shuffle shuffle);
 const char* to_string(DownsampleMethod method);
+const char* to_string(GapPolicy policy);
 
 }  // namespace zarr

@@ -12,6 +12,8 @@
 #include "zarr/downsampler.hh"
 #include "zarr/error.hh"
 #include "zarr/failure.hh"
+#include "zarr/frame_record.hh"
+#include "zarr/frame_table.hh"
 #include "zarr/location.hh"
 #include "zarr/make_store.hh"
 #include "zarr/metadata.hh"
@@ -55,7 +57,7 @@ class Writer::Impl {
   // `store` nullptr: the one settings.location asks for.
   Impl(const Settings& settings, std::unique_ptr<Store> store, RowWrittenCallback on_row_written);
   ~Impl();
-  void append(const FrameView& frame);
+  void append(const FrameView& frame, const FrameStamp& stamp);
   void close();
   void cancel() {
     cancellation_.cancel();
@@ -72,9 +74,13 @@ class Writer::Impl {
 
  private:
   void check_frame(const FrameView& frame) const;
+  void fill_gap(std::uint64_t gap, const FrameStamp& next);
+  template <class Record>
+  void store_frame(const FrameView& frame, Record record);
   void append_pyramid(const FrameView& frame);
+  void describe_frames(std::uint64_t frames, nlohmann::json& attributes);
   void rows_published(std::size_t level, const PublishedShape& shape);
-  void write_group_metadata();
+  void write_group_metadata(bool evenly_spaced);
 
   const Settings settings_;
   const CheckedSettings checked_;
@@ -91,6 +97,11 @@ class Writer::Impl {
   bool closed_ = false;                    // no more frames: close() or abort() began
   bool finished_ = false;                  // the final metadata is written (close) or the rows dropped (abort)
   std::vector<FramePlanes> level_frames_;  // [k] for level k >= 1; [0] for a byte-swapped level 0
+  std::vector<FramePlanes> blank_frame_;   // gap-policy fill's stand-in, made at the first gap
+
+  FrameRecord record_;
+  std::unique_ptr<FrameTable> table_;     // with settings.frame_table
+  std::atomic<bool> told_uneven_{false};  // the group's OME metadata says the frames are not evenly spaced
 
   Failure failure_;
   std::atomic<std::uint64_t> frames_{0}, bytes_in_{0}, bytes_written_{0}, chunks_written_{0};
@@ -115,12 +126,12 @@ Writer::Impl::Impl(const Settings& settings, std::unique_ptr<Store> store, RowWr
       levels_(pyramid_levels(settings_, checked_.chunk)),
       codecs_(make_codec_chain(settings.compression, settings.data_type)),
       store_(store ? std::move(store) : make_store(settings_, &store_cancellation_)),
+      record_(settings.gap_policy, settings.frame_interval_s, settings.frame_table ? frame_table_path : ""),
       published_(levels_.size()),
       pool_(settings.max_threads) {
   prepare_location(*store_, settings.overwrite);
-  const nlohmann::json& user_attributes = checked_.user_attributes;
-  write_group_metadata();
-  if (settings.zarr_version == 2) store_->put(std::string(array_path) + "/.zattrs", as_bytes(to_text(user_attributes)));
+  write_group_metadata(true);
+  if (settings.frame_table) table_ = std::make_unique<FrameTable>(*store_, settings_, checked_.chunk.planes);
 
   const WriteContext context{*store_, codecs_, pool_, failure_, bytes_written_, chunks_written_, cancellation_};
   for (std::size_t k = 0; k < levels_.size(); ++k) {
@@ -135,7 +146,15 @@ Writer::Impl::Impl(const Settings& settings, std::unique_ptr<Store> store, RowWr
     layout.chunks_per_shard_t = settings.chunks_per_shard_t;
     layout.chunks_per_shard_y = settings.chunks_per_shard_y;
     layout.chunks_per_shard_x = settings.chunks_per_shard_x;
-    if (k == 0 && settings.zarr_version == 3) layout.attributes = user_attributes;
+    if (k == 0) {
+      layout.attributes = checked_.user_attributes;
+      layout.attributes[std::string(acquisition_key)] = record_.describe(0);
+      layout.before_write = [this](std::uint64_t frames, nlohmann::json& attributes) {
+        describe_frames(frames, attributes);
+      };
+    } else if (settings.zarr_version == 2) {
+      layout.attributes = nullptr;  // no .zattrs for pyramid levels
+    }
     arrays_.push_back(
         std::make_unique<ArrayWriter>(layout, settings.rows_in_flight, context,
                                       [this, k](const PublishedShape& shape) { rows_published(k, shape); }));
@@ -151,8 +170,9 @@ Writer::Impl::~Impl() {
   arrays_.clear();
 }
 
-void Writer::Impl::write_group_metadata() {
-  const OmeImage image = ome_image(settings_, levels_);
+void Writer::Impl::write_group_metadata(bool evenly_spaced) {
+  OmeImage image = ome_image(settings_, levels_);
+  image.evenly_spaced = evenly_spaced;
   if (settings_.zarr_version == 3) {
     store_->put("zarr.json", as_bytes(to_text(group_v3(ome_attributes_v05(image)))));
   } else {
@@ -179,18 +199,53 @@ void Writer::Impl::check_frame(const FrameView& frame) const {
   }
 }
 
-void Writer::Impl::append(const FrameView& frame) {
+void Writer::Impl::append(const FrameView& frame, const FrameStamp& stamp) {
   if (closed_) throw Error(ErrorCode::invalid_frame, "frame appended after the writer was closed");
   failure_.rethrow_if_failed();
   if (cancellation_.cancelled()) throw recording_interrupted("before this frame: it was not appended");
   check_frame(frame);
+  if (settings_.gap_policy == GapPolicy::fill)
+    if (const std::uint64_t gap = record_.gap_before(stamp)) fill_gap(gap, stamp);
+  store_frame(frame, [&] { return record_.add(stamp); });
+}
+
+// Blank frames for the lost ones, so that index t stays camera frame first + t.
+void Writer::Impl::fill_gap(std::uint64_t gap, const FrameStamp& next) {
+  if (gap > max_filled_gap)
+    throw invalid_setting("gap-policy", "fill: " + std::to_string(gap) + " frames were lost before camera frame " +
+                                            std::to_string(*next.number) + ", more than the " +
+                                            std::to_string(max_filled_gap) +
+                                            " a gap may fill (a camera restart or a broken counter?); the frames "
+                                            "before it are kept. Use gap-policy=record to record such gaps");
+  if (blank_frame_.empty())
+    blank_frame_.emplace_back(settings_.channels, settings_.width, settings_.height, sample_size_);
+  // One at a time: a cancel() between two leaves the record and the image in step.
+  for (std::uint64_t i = 0; i < gap; ++i) store_frame(blank_frame_.front().view(), [&] { return record_.add_fill(); });
+}
+
+// `record` enters the frame in the record; it runs once the frame is sure
+// to be taken (its row buffers ready), before a row holding it can publish.
+template <class Record>
+void Writer::Impl::store_frame(const FrameView& frame, Record record) {
   // Every level's row buffer first: a wait that cancel() ends then leaves no
-  // level a frame ahead of another.
+  // level a frame ahead of another, and the frame unrecorded.
   for (auto& array : arrays_) array->prepare_row();
+  const FrameEntry entry = record();
+  if (table_) table_->add(entry);
   arrays_[0]->append(frame);
   if (levels_.size() > 1) append_pyramid(frame);
   ++frames_;
   bytes_in_ += std::uint64_t(settings_.width) * settings_.height * settings_.channels * sample_size_;
+}
+
+// Level 0's metadata is about to say `frames`: the frame table first, then
+// the record in the same attributes as the shape (v3) or just before (v2).
+void Writer::Impl::describe_frames(std::uint64_t frames, nlohmann::json& attributes) {
+  if (table_) table_->publish(frames);
+  nlohmann::json record = record_.describe(frames);
+  const bool evenly_spaced = record["evenly_spaced"];
+  attributes[std::string(acquisition_key)] = std::move(record);
+  if (!evenly_spaced && !told_uneven_.exchange(true)) write_group_metadata(false);
 }
 
 // Level k's frame is computed from level k-1's as each frame arrives, so the
@@ -241,6 +296,7 @@ void Writer::Impl::rows_published(std::size_t level, const PublishedShape& shape
       shapes.pop_front();
     }
     now.bytes_in = now.frames * settings_.width * settings_.height * settings_.channels * sample_size_;
+    now.frames_lost = record_.frames_lost(now.frames);
     rows_on_disk_ = everywhere;
     on_disk_ = now;
   }
@@ -311,6 +367,7 @@ Stats Writer::Impl::stats() const {
   stats.bytes_in = bytes_in_;
   stats.bytes_written = bytes_written_;
   stats.chunks_written = chunks_written_;
+  stats.frames_lost = record_.frames_lost();
   return stats;
 }
 
@@ -332,7 +389,7 @@ Writer::~Writer() {
   }
 }
 
-void Writer::append(const FrameView& frame) { impl_->append(frame); }
+void Writer::append(const FrameView& frame, const FrameStamp& stamp) { impl_->append(frame, stamp); }
 void Writer::close() { impl_->close(); }
 void Writer::cancel() { impl_->cancel(); }
 void Writer::resume() { impl_->resume(); }

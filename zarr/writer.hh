@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "zarr/frame.hh"
+#include "zarr/frame_record.hh"
 #include "zarr/settings.hh"
 #include "zarr/store.hh"
 
@@ -17,6 +18,7 @@ struct Stats {
   std::uint64_t bytes_in = 0;       // raw sample bytes appended
   std::uint64_t bytes_written = 0;  // chunk bytes stored (after compression)
   std::uint64_t chunks_written = 0;
+  std::uint64_t frames_lost = 0;  // gaps in the frame numbers (filled ones too), see FrameRecord
   double compression_ratio() const { return bytes_written ? double(bytes_in) / bytes_written : 0.0; }
 };
 
@@ -26,6 +28,7 @@ struct Progress {
   std::uint64_t frames = 0;
   std::uint64_t bytes_in = 0;       // raw sample bytes of those frames (level 0)
   std::uint64_t bytes_written = 0;  // chunk bytes stored for them (every level)
+  std::uint64_t frames_lost = 0;    // camera frames lost among them (see FrameRecord)
   double compression_ratio() const { return bytes_written ? double(bytes_in) / bytes_written : 0.0; }
 };
 
@@ -50,8 +53,11 @@ class Writer {
   Writer& operator=(const Writer&) = delete;
 
   // Copies the frame into the chunk row being filled; blocks when the
-  // workers are behind. Throws zarr::Error, including a worker's earlier failure.
-  void append(const FrameView& frame);
+  // workers are behind. `stamp` says which camera frame it is and when it
+  // was taken (the frame record; by default the next number, time unknown);
+  // with GapPolicy::fill a jump in the numbers first appends blank frames.
+  // Throws zarr::Error, including a worker's earlier failure.
+  void append(const FrameView& frame, const FrameStamp& stamp = {});
 
   // Writes the partial last row and the final metadata. Throws zarr::Error.
   // Safe to call more than once; after Error(cancelled), calling it again

@@ -266,8 +266,9 @@ class Retries(unittest.TestCase):
 
     def test_gives_up_mid_recording_keeping_what_was_stored(self):
         # Requests: 1 listing, 4 metadata objects, then a chunk and its .zarray
-        # per row: from request 12 on (row 3) the server fails for good.
-        self.server.failures = {n: 503 for n in range(12, 100)}
+        # per row, and row 0 also 0/.zattrs (the frame record gets its start):
+        # from request 13 on (row 3's .zarray) the server fails for good.
+        self.server.failures = {n: 503 for n in range(13, 100)}
         result = self.write(frames=8, tile_planes=1, threads=1)
         self.assertEqual(result.returncode, 2, result.stderr)
         self.assertIn("error write_failed:", result.stderr)

@@ -148,7 +148,18 @@ int run(std::map<std::string, std::string>& options) {
   settings.frame_interval_s = options.count("frame-interval") ? std::stod(options["frame-interval"]) : 0.0;
   if (options.count("pixel-size-x")) settings.pixel_size_x_um = std::stod(options["pixel-size-x"]);
   if (options.count("pixel-size-y")) settings.pixel_size_y_um = std::stod(options["pixel-size-y"]);
-  const std::uint64_t frames = number("frames", 3);
+  // --frame-numbers=0,1,4,...: the camera frame number of each frame handed
+  // over (its pixels are then formula(number, ...)); the frame record and
+  // table follow them. --gap-policy=fill|record, --frame-table=1.
+  std::vector<std::uint64_t> frame_numbers;
+  for (std::size_t at = 0; options.count("frame-numbers") && at < options["frame-numbers"].size();) {
+    const std::size_t comma = std::min(options["frame-numbers"].find(',', at), options["frame-numbers"].size());
+    frame_numbers.push_back(std::stoull(options["frame-numbers"].substr(at, comma - at)));
+    at = comma + 1;
+  }
+  if (options["gap-policy"] == "fill") settings.gap_policy = zarr::GapPolicy::fill;
+  settings.frame_table = number("frame-table", 0) != 0;
+  const std::uint64_t frames = frame_numbers.empty() ? number("frames", 3) : frame_numbers.size();
   const std::uint64_t row_padding = number("row-padding", 0);  // extra bytes after each source row
   const bool interleaved = number("interleaved", 0) != 0;      // all channels in one buffer, pixel by pixel
   const bool big_endian = number("big-endian", 0) != 0;        // hand samples over byte-swapped
@@ -173,7 +184,15 @@ int run(std::map<std::string, std::string>& options) {
       planes[c] = {memory[interleaved ? 0 : c].data() + (interleaved ? c * ss : 0), std::ptrdiff_t(row_stride),
                    std::ptrdiff_t(pixel_stride)};
 
-    for (std::uint64_t t = 0; t < frames; ++t) {
+    for (std::uint64_t i = 0; i < frames; ++i) {
+      const std::uint64_t t = frame_numbers.empty() ? i : frame_numbers[i];
+      zarr::FrameStamp stamp;
+      if (!frame_numbers.empty()) {
+        stamp.number = t;
+        stamp.time_ns = std::int64_t(t * 1000000);  // 1 ms a frame
+        stamp.camera_time_ns = std::int64_t(t * 1000 + 7);
+        stamp.flags = i > 0 && t != frame_numbers[i - 1] + 1 ? zarr::frame_flags::discontinuity : 0;
+      }
       for (std::uint32_t c = 0; c < settings.channels; ++c)
         for (std::uint32_t y = 0; y < settings.height; ++y)
           for (std::uint32_t x = 0; x < settings.width; ++x) {
@@ -184,8 +203,8 @@ int run(std::map<std::string, std::string>& options) {
               encode_sample(settings.data_type, formula(t, c, y, x), sample);
             if (big_endian) std::reverse(sample, sample + ss);
           }
-      writer.append({planes, big_endian});
-      if (pause_after_frames && t + 1 == pause_after_frames) {
+      writer.append({planes, big_endian}, stamp);
+      if (pause_after_frames && i + 1 == pause_after_frames) {
         std::cout << "paused" << std::endl;
         while (!std::filesystem::exists(resume_file)) std::this_thread::sleep_for(std::chrono::milliseconds(20));
       }
@@ -193,7 +212,7 @@ int run(std::map<std::string, std::string>& options) {
     writer.close();
     const zarr::Stats stats = writer.stats();
     std::cout << "frames " << stats.frames << " chunks " << stats.chunks_written << " bytes " << stats.bytes_written
-              << "\n";
+              << " lost " << stats.frames_lost << "\n";
   } catch (const zarr::Error& e) {
     std::cerr << "error " << code_name(e.code()) << ": " << e.what() << "\n";
     return 2;
