@@ -66,6 +66,7 @@ FrameEntry FrameRecord::store_locked(const FrameEntry& entry, std::int64_t utc_n
   }
   last_number_ = entry.number;
   last_time_ns_ = entry.time_ns;
+  times_.push_back(entry.time_ns);
   ++stored_;
   return entry;
 }
@@ -83,6 +84,15 @@ std::uint64_t FrameRecord::lost_locked(std::uint64_t frames) const {
 std::uint64_t FrameRecord::frames_lost(std::uint64_t frames) const {
   std::lock_guard lock(mutex_);
   return lost_locked(frames);
+}
+
+std::int64_t FrameRecord::take_time(std::uint64_t index) {
+  std::lock_guard lock(mutex_);
+  while (!times_.empty() && times_base_ < index) {
+    times_.pop_front();
+    ++times_base_;
+  }
+  return times_base_ == index && !times_.empty() ? times_.front() : unknown_time;
 }
 
 std::uint64_t FrameRecord::frames_lost() const {

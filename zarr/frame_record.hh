@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -71,6 +72,9 @@ class FrameRecord {
   // Frames lost (or filled) before stored index `frames`; all so far.
   std::uint64_t frames_lost(std::uint64_t frames) const;
   std::uint64_t frames_lost() const;
+  // Any thread: the time of stored frame `index` (unknown_time when not
+  // given), forgetting the frames before it: call with growing indices.
+  std::int64_t take_time(std::uint64_t index);
 
  private:
   struct Run {
@@ -91,6 +95,8 @@ class FrameRecord {
   std::int64_t last_time_ns_ = unknown_time;
   std::string start_utc_;  // ISO 8601, of the first frame
   std::vector<Run> runs_;
+  std::deque<std::int64_t> times_;  // of stored frames times_base_ ... not yet taken
+  std::uint64_t times_base_ = 0;
   bool numbers_from_source_ = true;  // every frame came with its number
   bool numbers_monotonic_ = true;    // every number was above the one before
 };

@@ -297,6 +297,7 @@ void Writer::Impl::rows_published(std::size_t level, const PublishedShape& shape
     }
     now.bytes_in = now.frames * settings_.width * settings_.height * settings_.channels * sample_size_;
     now.frames_lost = record_.frames_lost(now.frames);
+    if (now.frames > 0) now.newest_time_ns = record_.take_time(now.frames - 1);
     rows_on_disk_ = everywhere;
     on_disk_ = now;
   }

@@ -26,9 +26,10 @@ struct Stats {
 // covers, and the chunk bytes of those rows.
 struct Progress {
   std::uint64_t frames = 0;
-  std::uint64_t bytes_in = 0;       // raw sample bytes of those frames (level 0)
-  std::uint64_t bytes_written = 0;  // chunk bytes stored for them (every level)
-  std::uint64_t frames_lost = 0;    // camera frames lost among them (see FrameRecord)
+  std::uint64_t bytes_in = 0;                  // raw sample bytes of those frames (level 0)
+  std::uint64_t bytes_written = 0;             // chunk bytes stored for them (every level)
+  std::uint64_t frames_lost = 0;               // camera frames lost among them (see FrameRecord)
+  std::int64_t newest_time_ns = unknown_time;  // the FrameStamp time of the newest of them
   double compression_ratio() const { return bytes_written ? double(bytes_in) / bytes_written : 0.0; }
 };
 

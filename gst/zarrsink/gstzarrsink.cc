@@ -50,7 +50,6 @@
 #include <variant>
 
 #include "gst/zarrsink/element_error.hh"
-#include "gst/zarrsink/frame_times.hh"
 #include "gst/zarrsink/setting_properties.hh"
 #include "gst/zarrsink/video_layout.hh"
 #include "gst/zarrsink/zarrsink_enums.hh"
@@ -78,7 +77,6 @@ struct Recording {
   GstVideoInfo info;
   VideoLayout layout;
   std::shared_ptr<zarr::Writer> writer;
-  std::shared_ptr<FrameTimes> times;
 };
 struct Failed {                          // an error is on the bus; nothing more is appended until the next start
   std::shared_ptr<zarr::Writer> writer;  // null when opening failed; else closed at stop for what it holds
@@ -94,6 +92,9 @@ struct State {
   ElementSettings element;
   Lifecycle life;
   bool stopping = false;  // PAUSED -> READY under way: unlock_stop must not resume the writer
+  // Reference of the GstReferenceTimestampMeta with the camera's own clock (acqsrc's).
+  GstCaps* const camera_clock = gst_caps_new_empty_simple("timestamp/x-camera");
+  ~State() { gst_caps_unref(camera_clock); }
 };
 
 }  // namespace
@@ -121,7 +122,8 @@ static GstStructure* stats_structure(const zarr::Stats& stats) {
   return gst_structure_new("zarrsink-stats", "frames", G_TYPE_UINT64, guint64(stats.frames), "bytes-in", G_TYPE_UINT64,
                            guint64(stats.bytes_in), "bytes-written", G_TYPE_UINT64, guint64(stats.bytes_written),
                            "compression-ratio", G_TYPE_DOUBLE, stats.compression_ratio(), "chunks-written",
-                           G_TYPE_UINT64, guint64(stats.chunks_written), nullptr);
+                           G_TYPE_UINT64, guint64(stats.chunks_written), "frames-dropped", G_TYPE_UINT64,
+                           guint64(stats.frames_lost), nullptr);
 }
 
 // The figures of the recording in progress, being closed, or last closed.
@@ -141,17 +143,17 @@ static std::shared_ptr<zarr::Writer> writer_of(const Lifecycle& life) {
 
 // Called by the library's workers, without the library's locks, when rows
 // are on disk: says what a reader can read now.
-static void post_progress(GstZarrSink* sink, FrameTimes& times, const zarr::Progress& progress) {
-  // Taken whether or not a message is posted: it forgets the frames on disk.
-  const GstClockTime newest = progress.frames ? times.take(progress.frames - 1) : GST_CLOCK_TIME_NONE;
+static void post_progress(GstZarrSink* sink, const zarr::Progress& progress) {
+  const GstClockTime newest =
+      progress.newest_time_ns == zarr::unknown_time ? GST_CLOCK_TIME_NONE : GstClockTime(progress.newest_time_ns);
   {
     std::lock_guard lock(sink->state->mutex);
     if (!sink->state->element.post_messages) return;
   }
-  GstStructure* s =
-      gst_structure_new("zarrsink-progress", "frames", G_TYPE_UINT64, guint64(progress.frames), "bytes-written",
-                        G_TYPE_UINT64, guint64(progress.bytes_written), "compression-ratio", G_TYPE_DOUBLE,
-                        progress.compression_ratio(), "running-time", G_TYPE_UINT64, guint64(newest), nullptr);
+  GstStructure* s = gst_structure_new(
+      "zarrsink-progress", "frames", G_TYPE_UINT64, guint64(progress.frames), "bytes-written", G_TYPE_UINT64,
+      guint64(progress.bytes_written), "compression-ratio", G_TYPE_DOUBLE, progress.compression_ratio(), "running-time",
+      G_TYPE_UINT64, guint64(newest), "frames-dropped", G_TYPE_UINT64, guint64(progress.frames_lost), nullptr);
   gst_element_post_message(GST_ELEMENT(sink), gst_message_new_element(GST_OBJECT(sink), s));
 }
 
@@ -214,6 +216,14 @@ static gboolean close_recording(GstZarrSink* sink, StopPolicy policy, bool at_eo
   const zarr::Stats stats = writer->stats();
   GST_INFO_OBJECT(sink, "closed after %" G_GUINT64_FORMAT " frames (%s)", guint64(stats.frames),
                   at_eos ? "EOS" : "stopped");
+  if (stats.frames_lost > 0)
+    // Once per recording: gst-launch prints it, and the progress messages
+    // and the QoS messages of the source told of each gap while recording.
+    GST_ELEMENT_WARNING(sink, STREAM, FAILED,
+                        ("%" G_GUINT64_FORMAT " camera frames were lost during the recording (gaps in the frame "
+                         "numbers); the dataset lists them in the \"acquisition\" attributes of array 0.",
+                         guint64(stats.frames_lost)),
+                        ("%" G_GUINT64_FORMAT " frames stored", guint64(stats.frames)));
   std::lock_guard lock(state.mutex);
   state.life = Closed{stats};
   return ok && !failed;
@@ -341,11 +351,10 @@ static gboolean gst_zarr_sink_set_caps(GstBaseSink* base, GstCaps* caps) {
   GST_DEBUG_OBJECT(
       sink, "opening %s (S3 endpoint \"%s\", region \"%s\"; credentials are the library's business, never logged)",
       settings.location.c_str(), settings.s3.endpoint.c_str(), settings.s3.region.c_str());
-  auto times = std::make_shared<FrameTimes>();
   std::shared_ptr<zarr::Writer> writer;
   try {
-    writer = std::make_shared<zarr::Writer>(
-        settings, [sink, times](const zarr::Progress& progress) { post_progress(sink, *times, progress); });
+    writer = std::make_shared<zarr::Writer>(settings,
+                                            [sink](const zarr::Progress& progress) { post_progress(sink, progress); });
   } catch (const zarr::Error& error) {
     post_zarr_error(GST_ELEMENT(sink), error);
     fail_recording(sink);
@@ -357,8 +366,34 @@ static gboolean gst_zarr_sink_set_caps(GstBaseSink* base, GstCaps* caps) {
   }
   GST_INFO_OBJECT(sink, "recording %" GST_PTR_FORMAT " into %s", caps, settings.location.c_str());
   std::lock_guard lock(state.mutex);
-  state.life = Recording{info, *layout, std::move(writer), std::move(times)};
+  state.life = Recording{info, *layout, std::move(writer)};
   return TRUE;
+}
+
+// Which camera frame a buffer is and when it was taken, for the frame
+// record: OFFSET (the frame number of camera sources), the running time of
+// its PTS, the camera's clock (acqsrc's timestamp/x-camera reference meta),
+// DISCONT and CORRUPTED. `first`: also the wall-clock time it was taken.
+static zarr::FrameStamp frame_stamp(GstZarrSink* sink, GstBuffer* buffer, GstClockTime running_time, bool first) {
+  zarr::FrameStamp stamp;
+  if (GST_BUFFER_OFFSET_IS_VALID(buffer)) stamp.number = GST_BUFFER_OFFSET(buffer);
+  if (GST_CLOCK_TIME_IS_VALID(running_time)) stamp.time_ns = std::int64_t(running_time);
+  if (GstReferenceTimestampMeta* meta = gst_buffer_get_reference_timestamp_meta(buffer, sink->state->camera_clock))
+    stamp.camera_time_ns = std::int64_t(meta->timestamp);
+  if (GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DISCONT)) stamp.flags |= zarr::frame_flags::discontinuity;
+  if (GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_CORRUPTED)) stamp.flags |= zarr::frame_flags::corrupted;
+  if (first) {
+    // Now on the wall clock, less how long ago (on the pipeline clock) the frame was taken.
+    std::int64_t utc_ns = g_get_real_time() * 1000;
+    GstClock* clock = gst_element_get_clock(GST_ELEMENT(sink));
+    if (clock && GST_CLOCK_TIME_IS_VALID(running_time)) {
+      const GstClockTime now = gst_clock_get_time(clock) - gst_element_get_base_time(GST_ELEMENT(sink));
+      if (now > running_time) utc_ns -= std::int64_t(now - running_time);
+    }
+    if (clock) gst_object_unref(clock);
+    stamp.utc_ns = utc_ns;
+  }
+  return stamp;
 }
 
 static GstFlowReturn gst_zarr_sink_render(GstBaseSink* base, GstBuffer* buffer) {
@@ -392,10 +427,11 @@ static GstFlowReturn gst_zarr_sink_render(GstBaseSink* base, GstBuffer* buffer) 
   }
   GstFlowReturn result = GST_FLOW_OK;
   try {
-    const std::uint64_t index = recording.writer->stats().frames;
-    recording.times->add(index, gst_segment_to_running_time(&base->segment, GST_FORMAT_TIME, GST_BUFFER_PTS(buffer)));
+    const GstClockTime running_time =
+        gst_segment_to_running_time(&base->segment, GST_FORMAT_TIME, GST_BUFFER_PTS(buffer));
+    const bool first = recording.writer->stats().frames == 0;
     const FrameChannels channels(frame, recording.layout);
-    recording.writer->append(channels.view());
+    recording.writer->append(channels.view(), frame_stamp(sink, buffer, running_time, first));
   } catch (const zarr::Error& error) {
     if (error.code() == zarr::ErrorCode::cancelled) {
       // unlock(): a flush or a stop; the frame goes, as a flush drops it.
