@@ -90,7 +90,8 @@ NODE = os.environ.get("ZARR_NODE", "node")
 READ_V3 = os.environ.get("ZARR_READ_V3", "")
 SHARED = os.environ.get("ZARR_SHARED_DIR", "")
 
-DTYPES = {"uint8": np.uint8, "int8": np.int8, "uint16": np.uint16, "int16": np.int16, "float32": np.float32}
+DTYPES = {"uint8": np.uint8, "int8": np.int8, "uint16": np.uint16, "int16": np.int16, "float32": np.float32,
+          "uint64": np.uint64, "int64": np.int64}
 
 
 def expected_with_zero_rows(frames, channels, height, width, dtype, zero_from_y=None):
@@ -102,8 +103,9 @@ def expected_with_zero_rows(frames, channels, height, width, dtype, zero_from_y=
     return want
 
 
-def read_v3(location, path="0"):
-    """Array `path` of a v3 dataset, read by zarrita (Node): (numpy array, zarrita's dtype name)."""
+def read_v3(location, path="0", with_attributes=False):
+    """Array `path` of a v3 dataset, read by zarrita (Node): (numpy array, zarrita's dtype name), and its
+    attributes as zarrita reads them when with_attributes."""
     output = os.path.join(tempfile.mkdtemp(prefix="zarrita-", dir=os.environ.get("ZARR_TEST_TMP")), "data.bin")
     result = subprocess.run([NODE, READ_V3, location, path, output], capture_output=True, text=True, timeout=300,
                             cwd=os.path.dirname(READ_V3))
@@ -113,6 +115,8 @@ def read_v3(location, path="0"):
     data = np.fromfile(output, dtype=np.dtype(DTYPES[info["dtype"]]).newbyteorder("<"))
     os.remove(output)
     os.rmdir(os.path.dirname(output))
+    if with_attributes:
+        return data.reshape(info["shape"]), info["dtype"], info["attributes"]
     return data.reshape(info["shape"]), info["dtype"]
 
 
