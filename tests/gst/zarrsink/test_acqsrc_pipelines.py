@@ -51,6 +51,9 @@ class AcqsrcPipelines(unittest.TestCase):
         self.assertEqual(dropped, [0])
         array = open_array(location)
         self.assertEqual(array.shape, (frames, 1, 1080, 1920))
+        # The frame record says the same: camera frame 0 first, nothing lost.
+        record = array.attrs["acquisition"]
+        self.assertEqual((record["first_frame"], record["frames_lost"], record["lost_runs"]), (0, 0, []))
         return array
 
     def test_live_start_tutorial_20_runs(self):
