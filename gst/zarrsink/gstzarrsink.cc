@@ -24,8 +24,17 @@
  * a stop without EOS keeps (`finish`: every frame; `abort`: whole rows
  * already being written). When chunk rows are on disk the element posts a
  * `zarrsink-progress` element message (unless `post-messages=false`) with
- * `frames`, `bytes-written`, `compression-ratio` and `running-time` of what
- * a reader can read at that moment.
+ * `frames`, `bytes-written`, `compression-ratio`, `running-time` and
+ * `frames-dropped` of what a reader can read at that moment.
+ *
+ * Every recording keeps a frame record in the `acquisition` attributes of
+ * array 0: the acquisition start (UTC), the first frame's number (buffer
+ * OFFSET), the frame interval and the lost frames (gaps in OFFSET) as
+ * `[index, count]` runs. `gap-policy=fill` stores a blank frame for each
+ * lost one instead, so index t is camera frame first + t; `frame-table=true`
+ * also stores each frame's number, time, camera timestamp and flags in the
+ * group `frames`. Lost frames end in one warning per recording with the
+ * count. See docs/elements/zarrsink.md, "The frame record".
  *
  * ## Example launch line
  * |[
@@ -543,10 +552,11 @@ static void gst_zarr_sink_class_init(GstZarrSinkClass* klass) {
                         GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
   g_object_class_install_property(
       gobject_class, PROP_STATS,
-      g_param_spec_boxed("stats", "Statistics",
-                         "frames, bytes-in, bytes-written, compression-ratio, chunks-written of the recording in "
-                         "progress (also while it closes), or of the last one",
-                         GST_TYPE_STRUCTURE, GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+      g_param_spec_boxed(
+          "stats", "Statistics",
+          "frames, bytes-in, bytes-written, compression-ratio, chunks-written, frames-dropped of the recording in "
+          "progress (also while it closes), or of the last one",
+          GST_TYPE_STRUCTURE, GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
 
   gst_element_class_add_static_pad_template(element_class, &sink_template);
   gst_element_class_set_static_metadata(element_class, "Zarr sink", "Sink/File/Video",
