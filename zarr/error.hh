@@ -15,6 +15,7 @@ enum class ErrorCode {
   no_space,         // ENOSPC / EDQUOT
   invalid_frame,    // a frame does not match the array (size, channels)
   cancelled,        // Writer::cancel() ended a wait, a sleep or a transfer
+  insufficient_memory,  // the recording's chunk rows need more memory than the process may use
 };
 
 class Error : public std::runtime_error {

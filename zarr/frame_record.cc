@@ -13,7 +13,7 @@ std::string iso8601_utc(std::int64_t utc_ns) {
   const long micros = long(utc_ns % 1000000000 / 1000);
   std::tm utc{};
   gmtime_r(&seconds, &utc);
-  char text[40];
+  char text[64];
   std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", utc.tm_year + 1900, utc.tm_mon + 1,
                 utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, micros);
   return text;

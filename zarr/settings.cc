@@ -13,6 +13,7 @@
 #include "zarr/error.hh"
 #include "zarr/frame_record.hh"
 #include "zarr/location.hh"
+#include "zarr/memory_budget.hh"
 #include "zarr/s3_location.hh"
 #include "zarr/setting_table.hh"
 
@@ -224,7 +225,10 @@ ChunkShape derive_chunk_shape(const Settings& settings) {
   if (shape.planes == 0) {
     const std::uint64_t plane_bytes = std::uint64_t(shape.width) * shape.height * sample_size(settings.data_type);
     const std::uint64_t planes = settings.max_bytes_per_chunk / plane_bytes;
-    shape.planes = std::uint32_t(std::clamp<std::uint64_t>(planes, 1, UINT32_MAX));
+    // Small tiles would make deep chunks and rows of gigabytes: the rows
+    // of a recording stay within default_recording_memory.
+    shape.planes = std::min(std::uint32_t(std::clamp<std::uint64_t>(planes, 1, UINT32_MAX)),
+                            planes_within_default_memory(settings, shape));
   }
   return shape;
 }

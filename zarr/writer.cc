@@ -16,6 +16,7 @@
 #include "zarr/frame_table.hh"
 #include "zarr/location.hh"
 #include "zarr/make_store.hh"
+#include "zarr/memory_budget.hh"
 #include "zarr/metadata.hh"
 #include "zarr/ome_metadata.hh"
 #include "zarr/pyramid.hh"
@@ -43,6 +44,14 @@ struct FramePlanes {
   }
   FrameView view() const { return {views, false}; }
 };
+
+// The pyramid's levels, once their row buffers are known to fit in the
+// memory the process may use: before anything at the location is touched.
+std::vector<Level> admitted_levels(const Settings& settings, const ChunkShape& chunk) {
+  std::vector<Level> levels = pyramid_levels(settings, chunk);
+  check_recording_memory(settings, levels, memory_available());
+  return levels;
+}
 
 // Empty settings that mean a default, filled in once.
 Settings with_defaults(Settings settings) {
@@ -123,7 +132,7 @@ Writer::Impl::Impl(const Settings& settings, std::unique_ptr<Store> store, RowWr
       checked_(validate(settings_)),
       on_row_written_(std::move(on_row_written)),
       sample_size_(sample_size(settings.data_type)),
-      levels_(pyramid_levels(settings_, checked_.chunk)),
+      levels_(admitted_levels(settings_, checked_.chunk)),
       codecs_(make_codec_chain(settings.compression, settings.data_type)),
       store_(store ? std::move(store) : make_store(settings_, &store_cancellation_)),
       record_(settings.gap_policy, settings.frame_interval_s, settings.frame_table ? frame_table_path : ""),

@@ -41,6 +41,9 @@ void post_zarr_error(GstElement* element, const zarr::Error& error) {
     case zarr::ErrorCode::invalid_frame:
       GST_ELEMENT_ERROR(element, STREAM, FORMAT, ("%s", message), ("%s", detail.c_str()));
       break;
+    case zarr::ErrorCode::insufficient_memory:
+      GST_ELEMENT_ERROR(element, RESOURCE, FAILED, ("%s", message), ("%s", detail.c_str()));
+      break;
   }
 }
 

@@ -1,0 +1,133 @@
+#include "zarr/memory_budget.hh"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "zarr/error.hh"
+
+namespace zarr {
+
+namespace {
+
+std::uint64_t round_up(std::uint64_t extent, std::uint64_t tile) { return (extent + tile - 1) / tile * tile; }
+
+// Bytes of one padded frame of a level: whole tiles in y and x, every channel.
+std::uint64_t padded_frame_bytes(const Settings& settings, std::uint32_t width, std::uint32_t height,
+                                 const ChunkShape& chunk) {
+  return round_up(width, chunk.width) * round_up(height, chunk.height) * settings.channels *
+         sample_size(settings.data_type);
+}
+
+std::optional<std::uint64_t> read_number(const std::string& path) {
+  std::ifstream file(path);
+  std::string text;
+  if (!(file >> text) || text == "max") return std::nullopt;
+  try {
+    return std::stoull(text);
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+// The room left under `limit`, given `usage`.
+std::uint64_t room(std::uint64_t limit, std::optional<std::uint64_t> usage) {
+  return limit > usage.value_or(0) ? limit - usage.value_or(0) : 0;
+}
+
+// The room left under the cgroup limits of this process, if it has any: the
+// least room of its cgroup and every cgroup above it, since each limit
+// counts the memory of everything below it.
+std::optional<std::uint64_t> cgroup_room() {
+  std::ifstream cgroups("/proc/self/cgroup");
+  std::string line;
+  while (std::getline(cgroups, line)) {
+    // "0::/path" (v2) or "N:memory,...:/path" (v1)
+    const std::size_t first = line.find(':'), second = line.find(':', first + 1);
+    if (first == std::string::npos || second == std::string::npos) continue;
+    const std::string controllers = line.substr(first + 1, second - first - 1);
+    const bool v2 = controllers.empty();
+    if (!v2 && controllers.find("memory") == std::string::npos) continue;
+    const std::string root = v2 ? "/sys/fs/cgroup" : "/sys/fs/cgroup/memory";
+    const char* limit_file = v2 ? "/memory.max" : "/memory.limit_in_bytes";
+    const char* usage_file = v2 ? "/memory.current" : "/memory.usage_in_bytes";
+    std::optional<std::uint64_t> least;
+    for (std::string path = line.substr(second + 1);; path = path.substr(0, path.rfind('/'))) {
+      if (path == "/") path.clear();
+      std::optional<std::uint64_t> limit = read_number(root + path + limit_file);
+      if (limit && *limit >= (1ull << 62)) limit.reset();  // v1's "unlimited"
+      if (limit) {
+        const std::uint64_t here = room(*limit, read_number(root + path + usage_file));
+        least = least ? std::min(*least, here) : here;
+      }
+      if (path.empty()) break;
+    }
+    if (least) return least;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::uint64_t> mem_available() {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  std::uint64_t kib = 0;
+  std::string unit;
+  while (meminfo >> key >> kib >> unit)
+    if (key == "MemAvailable:") return kib * 1024;
+  return std::nullopt;
+}
+
+std::string mib(std::uint64_t bytes) { return std::to_string((bytes + (1 << 20) - 1) >> 20) + " MiB"; }
+
+}  // namespace
+
+std::uint64_t row_buffer_bytes(const Settings& settings, const Level& level) {
+  return std::uint64_t(level.chunk.planes) * settings.chunks_per_shard_t *
+         padded_frame_bytes(settings, level.width, level.height, level.chunk);
+}
+
+std::uint64_t recording_memory(const Settings& settings, const std::vector<Level>& levels) {
+  std::uint64_t row = 0;
+  for (const Level& level : levels) row += row_buffer_bytes(settings, level);
+  return (1 + std::uint64_t(settings.rows_in_flight)) * row;
+}
+
+std::uint32_t planes_within_default_memory(const Settings& settings, const ChunkShape& tile) {
+  // What one plane of every level's row buffers costs (padded tiles make
+  // the pyramid's levels more than a quarter of the one above).
+  std::uint64_t per_plane = 0;
+  for (const Level& level : pyramid_levels(settings, {1, tile.height, tile.width}))
+    per_plane += padded_frame_bytes(settings, level.width, level.height, level.chunk);
+  per_plane *= std::max(1u, settings.chunks_per_shard_t) * (1 + std::uint64_t(settings.rows_in_flight));
+  return std::uint32_t(
+      std::clamp<std::uint64_t>(default_recording_memory / std::max<std::uint64_t>(per_plane, 1), 1, UINT32_MAX));
+}
+
+std::optional<std::uint64_t> memory_available() {
+  const std::optional<std::uint64_t> cgroup = cgroup_room(), system = mem_available();
+  if (cgroup && system) return std::min(*cgroup, *system);
+  return cgroup ? cgroup : system;
+}
+
+void check_recording_memory(const Settings& settings, const std::vector<Level>& levels,
+                            std::optional<std::uint64_t> available) {
+  const std::uint64_t needed = recording_memory(settings, levels);
+  if (!available || needed <= *available) return;
+  const ChunkShape& chunk = levels.front().chunk;
+  std::string drivers = settings.tile_planes ? "\"tile-planes\" (" + std::to_string(settings.tile_planes) + ")"
+                                             : "\"max-bytes-per-chunk\" (" + std::to_string(chunk.planes) + " planes)";
+  if (settings.chunks_per_shard_t > 1)
+    drivers += ", \"chunks-per-shard-t\" (" + std::to_string(settings.chunks_per_shard_t) + ")";
+  if (settings.rows_in_flight > 1) drivers += ", rows in flight (" + std::to_string(settings.rows_in_flight) + ")";
+  if (levels.size() > 1) drivers += ", \"multiscale\" (" + std::to_string(levels.size()) + " levels)";
+  throw Error(ErrorCode::insufficient_memory,
+              "the recording needs " + mib(needed) + " for its chunk rows (" +
+                  std::to_string(1 + settings.rows_in_flight) + " rows of " + std::to_string(chunk.planes) +
+                  " planes of " + std::to_string(settings.width) + "x" + std::to_string(settings.height) +
+                  " frames), more than the " + mib(*available) +
+                  " this process may still use (cgroup limit or MemAvailable). It is set by " + drivers +
+                  ": lower tile-planes (or leave it 0 and lower max-bytes-per-chunk), or chunks-per-shard-t");
+}
+
+}  // namespace zarr
