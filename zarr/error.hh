@@ -15,6 +15,7 @@ enum class ErrorCode {
   no_space,         // ENOSPC / EDQUOT
   invalid_frame,    // a frame does not match the array (size, channels)
   cancelled,        // Writer::cancel() ended a wait, a sleep or a transfer
+  busy,             // another writer holds the dataset's lock (DatasetLock)
 };
 
 class Error : public std::runtime_error {

@@ -9,6 +9,7 @@
 #include "zarr/array_writer.hh"
 #include "zarr/cancellation.hh"
 #include "zarr/codec_registry.hh"
+#include "zarr/dataset_lock.hh"
 #include "zarr/downsampler.hh"
 #include "zarr/error.hh"
 #include "zarr/failure.hh"
@@ -19,6 +20,7 @@
 #include "zarr/metadata.hh"
 #include "zarr/ome_metadata.hh"
 #include "zarr/pyramid.hh"
+#include "zarr/s3_location.hh"
 #include "zarr/thread_pool.hh"
 
 namespace zarr {
@@ -43,6 +45,13 @@ struct FramePlanes {
   }
   FrameView view() const { return {views, false}; }
 };
+
+// The lock of a dataset on a filesystem; S3 has none (docs/object-storage.md),
+// and a store given by the caller is the caller's business.
+std::unique_ptr<DatasetLock> lock_for(const Settings& settings, bool store_given) {
+  if (store_given || is_s3_location(settings.location)) return nullptr;
+  return std::make_unique<DatasetLock>(settings.location);
+}
 
 // Empty settings that mean a default, filled in once.
 Settings with_defaults(Settings settings) {
@@ -88,6 +97,8 @@ class Writer::Impl {
   const std::size_t sample_size_;
   const std::vector<Level> levels_;
   const CodecChain codecs_;
+  // Before the store: held before the location is touched, released last.
+  const std::unique_ptr<DatasetLock> lock_;
   // Before the store, which ends its stalled transfers on it.
   Cancellation cancellation_;        // ends the writer's waits (append, close)
   Cancellation store_cancellation_;  // ends the store's stalled transfers and retries
@@ -125,6 +136,7 @@ Writer::Impl::Impl(const Settings& settings, std::unique_ptr<Store> store, RowWr
       sample_size_(sample_size(settings.data_type)),
       levels_(pyramid_levels(settings_, checked_.chunk)),
       codecs_(make_codec_chain(settings.compression, settings.data_type)),
+      lock_(lock_for(settings_, store != nullptr)),
       store_(store ? std::move(store) : make_store(settings_, &store_cancellation_)),
       record_(settings.gap_policy, settings.frame_interval_s, settings.frame_table ? frame_table_path : ""),
       published_(levels_.size()),

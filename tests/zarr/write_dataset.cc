@@ -36,6 +36,7 @@ const char* code_name(zarr::ErrorCode code) {
     case zarr::ErrorCode::no_space: return "no_space";
     case zarr::ErrorCode::invalid_frame: return "invalid_frame";
     case zarr::ErrorCode::cancelled: return "cancelled";
+    case zarr::ErrorCode::busy: return "busy";
   }
   return "unknown";
 }
