@@ -141,7 +141,9 @@ Writer::Impl::Impl(const Settings& settings, std::unique_ptr<Store> store, RowWr
       record_(settings.gap_policy, settings.frame_interval_s, settings.frame_table ? frame_table_path : ""),
       published_(levels_.size()),
       pool_(settings.max_threads) {
-  prepare_location(*store_, settings.overwrite);
+  // The old dataset, when overwritten, stays aside until the new one's
+  // metadata is written: a throw before discard() puts it back.
+  const std::unique_ptr<DatasetReplacement> replaced = prepare_location(*store_, settings.overwrite);
   write_group_metadata(true);
   if (settings.frame_table) table_ = std::make_unique<FrameTable>(*store_, settings_, checked_.chunk.planes);
 
@@ -174,6 +176,7 @@ Writer::Impl::Impl(const Settings& settings, std::unique_ptr<Store> store, RowWr
 
   for (std::size_t k = 0; k < levels_.size(); ++k)
     level_frames_.emplace_back(k == 0 ? 0 : settings.channels, levels_[k].width, levels_[k].height, sample_size_);
+  if (replaced) replaced->discard();
 }
 
 Writer::Impl::~Impl() {
