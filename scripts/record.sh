@@ -11,7 +11,7 @@ repository=$(cd "$(dirname "$0")/.." && pwd)
 overwrite=false
 if [ "${1:-}" = --overwrite ]; then overwrite=true; shift; fi
 if [ $# -gt 1 ]; then
-  echo "usage: bash scripts/record.sh [--overwrite] [LOCATION]" >&2
+  echo "usage: bash $0 [--overwrite] [LOCATION]" >&2
   exit 2
 fi
 if [ $# -eq 1 ]; then
@@ -24,7 +24,7 @@ else
 fi
 if ! $overwrite && [ -e "$location" ] && { [ ! -d "$location" ] || [ -n "$(ls -A "$location")" ]; }; then
   echo "record.sh: $location already exists; nothing was recorded and it is left as it is." >&2
-  echo "  To replace it: bash scripts/record.sh --overwrite $location   (or give another location)" >&2
+  echo "  To replace it: bash $0 --overwrite $location   (or give another location)" >&2
   exit 1
 fi
 
