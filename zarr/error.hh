@@ -16,6 +16,7 @@ enum class ErrorCode {
   invalid_frame,    // a frame does not match the array (size, channels)
   cancelled,        // Writer::cancel() ended a wait, a sleep or a transfer
   insufficient_memory,  // the recording's chunk rows need more memory than the process may use
+  busy,             // another writer holds the dataset's lock (DatasetLock)
 };
 
 class Error : public std::runtime_error {

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "zarr/error.hh"
+#include "zarr/filesystem_store.hh"
 #include "zarr/s3_location.hh"
 
 namespace zarr {
@@ -32,12 +33,15 @@ bool holds_zarr_dataset(const Store& store) {
   return store.exists(".zgroup") || store.exists(".zarray") || store.exists("zarr.json");
 }
 
-void prepare_location(Store& store, bool overwrite) {
-  if (store.list("", 1).empty()) return;
+std::unique_ptr<DatasetReplacement> prepare_location(Store& store, bool overwrite) {
+  if (store.list("", 1).empty()) return nullptr;
   const std::string where = store.describe("");
   const bool is_zarr = holds_zarr_dataset(store);
   refuse_existing(where, is_zarr, overwrite);
+  // A directory can be set aside in one rename; an S3 prefix cannot.
+  if (auto* files = dynamic_cast<FilesystemStore*>(&store)) return std::make_unique<DatasetReplacement>(files->root());
   store.remove("");
+  return nullptr;
 }
 
 void check_location(const Settings& settings) {

@@ -9,6 +9,7 @@
 #include "zarr/array_writer.hh"
 #include "zarr/cancellation.hh"
 #include "zarr/codec_registry.hh"
+#include "zarr/dataset_lock.hh"
 #include "zarr/downsampler.hh"
 #include "zarr/error.hh"
 #include "zarr/failure.hh"
@@ -20,6 +21,7 @@
 #include "zarr/metadata.hh"
 #include "zarr/ome_metadata.hh"
 #include "zarr/pyramid.hh"
+#include "zarr/s3_location.hh"
 #include "zarr/thread_pool.hh"
 
 namespace zarr {
@@ -51,6 +53,13 @@ std::vector<Level> admitted_levels(const Settings& settings, const ChunkShape& c
   std::vector<Level> levels = pyramid_levels(settings, chunk);
   check_recording_memory(settings, levels, memory_available());
   return levels;
+}
+
+// The lock of a dataset on a filesystem; S3 has none (docs/object-storage.md),
+// and a store given by the caller is the caller's business.
+std::unique_ptr<DatasetLock> lock_for(const Settings& settings, bool store_given) {
+  if (store_given || is_s3_location(settings.location)) return nullptr;
+  return std::make_unique<DatasetLock>(settings.location);
 }
 
 // Empty settings that mean a default, filled in once.
@@ -97,6 +106,8 @@ class Writer::Impl {
   const std::size_t sample_size_;
   const std::vector<Level> levels_;
   const CodecChain codecs_;
+  // Before the store: held before the location is touched, released last.
+  const std::unique_ptr<DatasetLock> lock_;
   // Before the store, which ends its stalled transfers on it.
   Cancellation cancellation_;        // ends the writer's waits (append, close)
   Cancellation store_cancellation_;  // ends the store's stalled transfers and retries
@@ -134,11 +145,14 @@ Writer::Impl::Impl(const Settings& settings, std::unique_ptr<Store> store, RowWr
       sample_size_(sample_size(settings.data_type)),
       levels_(admitted_levels(settings_, checked_.chunk)),
       codecs_(make_codec_chain(settings.compression, settings.data_type)),
+      lock_(lock_for(settings_, store != nullptr)),
       store_(store ? std::move(store) : make_store(settings_, &store_cancellation_)),
       record_(settings.gap_policy, settings.frame_interval_s, settings.frame_table ? frame_table_path : ""),
       published_(levels_.size()),
       pool_(settings.max_threads) {
-  prepare_location(*store_, settings.overwrite);
+  // The old dataset, when overwritten, stays aside until the new one's
+  // metadata is written: a throw before discard() puts it back.
+  const std::unique_ptr<DatasetReplacement> replaced = prepare_location(*store_, settings.overwrite);
   write_group_metadata(true);
   if (settings.frame_table) table_ = std::make_unique<FrameTable>(*store_, settings_, checked_.chunk.planes);
 
@@ -171,6 +185,7 @@ Writer::Impl::Impl(const Settings& settings, std::unique_ptr<Store> store, RowWr
 
   for (std::size_t k = 0; k < levels_.size(); ++k)
     level_frames_.emplace_back(k == 0 ? 0 : settings.channels, levels_[k].width, levels_[k].height, sample_size_);
+  if (replaced) replaced->discard();
 }
 
 Writer::Impl::~Impl() {

@@ -35,6 +35,9 @@ void post_zarr_error(GstElement* element, const zarr::Error& error) {
     case zarr::ErrorCode::write_failed:
       GST_ELEMENT_ERROR(element, RESOURCE, WRITE, ("%s", message), ("%s", detail.c_str()));
       break;
+    case zarr::ErrorCode::busy:
+      GST_ELEMENT_ERROR(element, RESOURCE, BUSY, ("%s", message), ("%s", detail.c_str()));
+      break;
     case zarr::ErrorCode::no_space:
       GST_ELEMENT_ERROR(element, RESOURCE, NO_SPACE_LEFT, ("%s", message), ("%s", detail.c_str()));
       break;

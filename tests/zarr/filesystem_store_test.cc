@@ -118,19 +118,19 @@ TEST(FilesystemStore, ParentThatIsAFileGivesPathAndSystemMessage) {
 TEST(Location, EmptyIsUsedZarrIsReplacedOnlyWithOverwriteOtherIsNeverRemoved) {
   TestDir dir;
   FilesystemStore store(dir / "data", false);
-  EXPECT_NO_THROW(prepare_location(store, false));
+  EXPECT_EQ(prepare_location(store, false), nullptr);
 
   store.put(".zgroup", bytes("{}"));
   store.put("0/0", bytes("x"));
-  EXPECT_THROW(prepare_location(store, false), Error);
+  EXPECT_THROW((void)prepare_location(store, false), Error);
   EXPECT_TRUE(store.exists("0/0"));
-  prepare_location(store, true);
+  prepare_location(store, true)->discard();
   EXPECT_TRUE(store.list("").empty());
 
   store.put("notes.txt", bytes("mine"));
   for (bool overwrite : {false, true}) {
     try {
-      prepare_location(store, overwrite);
+      (void)prepare_location(store, overwrite);
       FAIL() << "no error";
     } catch (const Error& e) {
       EXPECT_EQ(e.code(), ErrorCode::already_exists);
@@ -145,7 +145,7 @@ TEST(Location, V3DatasetCountsAsZarr) {
   FilesystemStore store(dir / "v3", false);
   store.put("zarr.json", bytes("{}"));
   EXPECT_TRUE(holds_zarr_dataset(store));
-  prepare_location(store, true);
+  prepare_location(store, true)->discard();
   EXPECT_FALSE(store.exists("zarr.json"));
 }
 

@@ -37,6 +37,7 @@ const char* code_name(zarr::ErrorCode code) {
     case zarr::ErrorCode::invalid_frame: return "invalid_frame";
     case zarr::ErrorCode::cancelled: return "cancelled";
     case zarr::ErrorCode::insufficient_memory: return "insufficient_memory";
+    case zarr::ErrorCode::busy: return "busy";
   }
   return "unknown";
 }
