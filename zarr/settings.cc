@@ -140,6 +140,26 @@ nlohmann::json parse_user_metadata(const std::string& text) {
   return parsed;
 }
 
+// Chunk depths that exceed the codec's buffer limit whatever the frame size,
+// refused before any frame size is known. Found at start, the error ends the
+// state change itself; found at the first caps it comes from the streaming
+// thread while the pipeline prerolls, and gst-launch-1.0 1.22 hangs whenever
+// such an error is posted before its main loop runs (it quits a loop that is
+// not running yet, and the bin then never completes the change to PAUSED).
+void check_chunk_limit_at_any_size(const Settings& s) {
+  const std::uint64_t limit = BLOSC_MAX_BUFFERSIZE;
+  // A chunk holds at least one byte per frame.
+  if (s.tile_planes > limit)
+    reject("tile-planes", std::to_string(s.tile_planes) + " frames per chunk give chunks of more than the limit of " +
+                              std::to_string(limit) + " bytes at any frame size");
+  // derive_chunk_shape fills a chunk with whole frames: more than half of
+  // max-bytes-per-chunk, or 2^32 - 1 frames, or one frame larger than it.
+  if (s.tile_planes == 0 && s.max_bytes_per_chunk / 2 >= limit)
+    reject("max-bytes-per-chunk", std::to_string(s.max_bytes_per_chunk) +
+                                      " gives chunks of more than half of it, over the limit of " +
+                                      std::to_string(limit) + " bytes at any frame size");
+}
+
 // Everything but the frame geometry and the location's contents.
 nlohmann::json check_without_geometry(const Settings& s) {
   if (s.location.empty())
@@ -152,6 +172,7 @@ nlohmann::json check_without_geometry(const Settings& s) {
   check_table_bounds(s);
   if (s.tile_planes == 0 && s.max_bytes_per_chunk == 0)
     reject("max-bytes-per-chunk", "is 0 while \"tile-planes\" is 0: set one of them so the chunk depth can be known");
+  check_chunk_limit_at_any_size(s);
 
   const std::pair<const char*, std::uint32_t> shard_counts[] = {{"chunks-per-shard-t", s.chunks_per_shard_t},
                                                                 {"chunks-per-shard-y", s.chunks_per_shard_y},
