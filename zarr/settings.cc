@@ -3,6 +3,8 @@
 #include <blosc.h>
 
 #include <algorithm>
+#include <cfloat>
+#include <cstdio>
 #include <cmath>
 #include <tuple>
 #include <type_traits>
@@ -160,6 +162,27 @@ void check_chunk_limit_at_any_size(const Settings& s) {
                                       std::to_string(limit) + " bytes at any frame size");
 }
 
+// 1e+308 rather than std::to_string's 309 digits.
+std::string short_number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
+}
+
+// The OME scale of a pyramid level is the pixel size times the level's
+// factor, at most the frame extent (levels are at least one pixel): refused
+// at start when that product is not finite, since JSON would write it as null.
+void check_pyramid_scales(const Settings& s) {
+  if (!s.multiscale) return;
+  const std::pair<const char*, double> sizes[] = {{"pixel-size-y", s.pixel_size_y_um},
+                                                  {"pixel-size-x", s.pixel_size_x_um}};
+  for (const auto& [name, size] : sizes)
+    if (!std::isfinite(size * max_frame_extent))
+      reject(name, short_number(size) + " um times a pyramid level's factor (up to " +
+                       std::to_string(max_frame_extent) + ") is not a finite number; use a pixel size below " +
+                       short_number(DBL_MAX / max_frame_extent) + " um or multiscale=false");
+}
+
 // Everything but the frame geometry and the location's contents.
 nlohmann::json check_without_geometry(const Settings& s) {
   if (s.location.empty())
@@ -188,6 +211,7 @@ nlohmann::json check_without_geometry(const Settings& s) {
                                      std::to_string(max_chunks_per_shard));
   if (!std::isfinite(s.frame_interval_s) || s.frame_interval_s < 0)
     reject("frame-interval", "must be 0 (unknown) or a positive number of seconds");
+  check_pyramid_scales(s);
   if (s.rows_in_flight == 0 || s.rows_in_flight > max_rows_in_flight)
     reject("rows-in-flight",
            std::to_string(s.rows_in_flight) + " is not within 1.." + std::to_string(max_rows_in_flight));
