@@ -3,6 +3,8 @@
 #include <blosc.h>
 
 #include <algorithm>
+#include <cfloat>
+#include <cstdio>
 #include <cmath>
 #include <tuple>
 #include <type_traits>
@@ -141,6 +143,47 @@ nlohmann::json parse_user_metadata(const std::string& text) {
   return parsed;
 }
 
+// Chunk depths that exceed the codec's buffer limit whatever the frame size,
+// refused before any frame size is known. Found at start, the error ends the
+// state change itself; found at the first caps it comes from the streaming
+// thread while the pipeline prerolls, and gst-launch-1.0 1.22 hangs whenever
+// such an error is posted before its main loop runs (it quits a loop that is
+// not running yet, and the bin then never completes the change to PAUSED).
+void check_chunk_limit_at_any_size(const Settings& s) {
+  const std::uint64_t limit = BLOSC_MAX_BUFFERSIZE;
+  // A chunk holds at least one byte per frame.
+  if (s.tile_planes > limit)
+    reject("tile-planes", std::to_string(s.tile_planes) + " frames per chunk give chunks of more than the limit of " +
+                              std::to_string(limit) + " bytes at any frame size");
+  // derive_chunk_shape fills a chunk with whole frames: more than half of
+  // max-bytes-per-chunk, or 2^32 - 1 frames, or one frame larger than it.
+  if (s.tile_planes == 0 && s.max_bytes_per_chunk / 2 >= limit)
+    reject("max-bytes-per-chunk", std::to_string(s.max_bytes_per_chunk) +
+                                      " gives chunks of more than half of it, over the limit of " +
+                                      std::to_string(limit) + " bytes at any frame size");
+}
+
+// 1e+308 rather than std::to_string's 309 digits.
+std::string short_number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
+}
+
+// The OME scale of a pyramid level is the pixel size times the level's
+// factor, at most the frame extent (levels are at least one pixel): refused
+// at start when that product is not finite, since JSON would write it as null.
+void check_pyramid_scales(const Settings& s) {
+  if (!s.multiscale) return;
+  const std::pair<const char*, double> sizes[] = {{"pixel-size-y", s.pixel_size_y_um},
+                                                  {"pixel-size-x", s.pixel_size_x_um}};
+  for (const auto& [name, size] : sizes)
+    if (!std::isfinite(size * max_frame_extent))
+      reject(name, short_number(size) + " um times a pyramid level's factor (up to " +
+                       std::to_string(max_frame_extent) + ") is not a finite number; use a pixel size below " +
+                       short_number(DBL_MAX / max_frame_extent) + " um or multiscale=false");
+}
+
 // Everything but the frame geometry and the location's contents.
 nlohmann::json check_without_geometry(const Settings& s) {
   if (s.location.empty())
@@ -153,6 +196,7 @@ nlohmann::json check_without_geometry(const Settings& s) {
   check_table_bounds(s);
   if (s.tile_planes == 0 && s.max_bytes_per_chunk == 0)
     reject("max-bytes-per-chunk", "is 0 while \"tile-planes\" is 0: set one of them so the chunk depth can be known");
+  check_chunk_limit_at_any_size(s);
 
   const std::pair<const char*, std::uint32_t> shard_counts[] = {{"chunks-per-shard-t", s.chunks_per_shard_t},
                                                                 {"chunks-per-shard-y", s.chunks_per_shard_y},
@@ -168,6 +212,7 @@ nlohmann::json check_without_geometry(const Settings& s) {
                                      std::to_string(max_chunks_per_shard));
   if (!std::isfinite(s.frame_interval_s) || s.frame_interval_s < 0)
     reject("frame-interval", "must be 0 (unknown) or a positive number of seconds");
+  check_pyramid_scales(s);
   if (s.rows_in_flight == 0 || s.rows_in_flight > max_rows_in_flight)
     reject("rows-in-flight",
            std::to_string(s.rows_in_flight) + " is not within 1.." + std::to_string(max_rows_in_flight));

@@ -25,7 +25,9 @@
  * (timestamp/x-camera, ns). The radial-sin pattern of frame n is that of
  * time n x period. Without a framerate in the caps the period is the
  * exposure time; a framerate in the caps sets the period and must leave
- * room for the exposure.
+ * room for the exposure. A frame size larger than the camera delivers
+ * (8192x8192 for the simulated cameras, the sensor's maximum for hardware)
+ * is refused with a CORE NEGOTIATION error naming the size and the limit.
  *
  * GenICam cameras (GigE Vision, USB3 Vision) are opened through Aravis as
  * "aravis: <device id>" (or "aravis: <IP address>"); gst-device-monitor-1.0
@@ -359,6 +361,44 @@ static GstCaps* gst_acq_src_fixate(GstBaseSrc* base, GstCaps* caps) {
   return GST_BASE_SRC_CLASS(gst_acq_src_parent_class)->fixate(base, caps);
 }
 
+// A frame size the camera cannot deliver leaves no caps in common with
+// downstream, and basesrc alone says only "not-negotiated": name the size
+// asked for and the camera's limit.
+static void post_size_over_limit(GstAcqSrc* self, GstBaseSrc* base) {
+  std::optional<acqsrc::CameraCapabilities> capabilities;
+  {
+    std::lock_guard lock(self->priv->lock);
+    capabilities = self->priv->capabilities;
+  }
+  if (!capabilities) return;
+  GstCaps* wanted = gst_pad_peer_query_caps(GST_BASE_SRC_PAD(base), nullptr);
+  GstCaps* sizes = gst_caps_new_simple("video/x-raw", "width", GST_TYPE_INT_RANGE, 1, capabilities->max_width, "height",
+                                       GST_TYPE_INT_RANGE, 1, capabilities->max_height, nullptr);
+  if (!gst_caps_is_empty(wanted) && !gst_caps_is_any(wanted) && !gst_caps_can_intersect(wanted, sizes)) {
+    // The size the first structure asks for, fixated as acqsrc would.
+    GstStructure* s = gst_structure_copy(gst_caps_get_structure(wanted, 0));
+    gst_structure_fixate_field_nearest_int(s, "width", default_width);
+    gst_structure_fixate_field_nearest_int(s, "height", default_height);
+    int width = 0, height = 0;
+    gst_structure_get_int(s, "width", &width);
+    gst_structure_get_int(s, "height", &height);
+    gst_structure_free(s);
+    const Settings settings = settings_of(self);
+    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
+                      ("The frame size %dx%d asked for is larger than camera \"%s\" can deliver: at most %dx%d.", width,
+                       height, settings.camera_name.c_str(), capabilities->max_width, capabilities->max_height),
+                      ("downstream caps %" GST_PTR_FORMAT, wanted));
+  }
+  gst_caps_unref(sizes);
+  gst_caps_unref(wanted);
+}
+
+static gboolean gst_acq_src_negotiate(GstBaseSrc* base) {
+  if (GST_BASE_SRC_CLASS(gst_acq_src_parent_class)->negotiate(base)) return TRUE;
+  post_size_over_limit(GST_ACQ_SRC(base), base);
+  return FALSE;
+}
+
 static gboolean gst_acq_src_set_caps(GstBaseSrc* base, GstCaps* caps) {
   GstAcqSrc* self = GST_ACQ_SRC(base);
   Stream* stream = self->priv->stream.get();
@@ -681,6 +721,7 @@ static void gst_acq_src_class_init(GstAcqSrcClass* klass) {
   base_class->stop = gst_acq_src_stop;
   base_class->get_caps = gst_acq_src_get_caps;
   base_class->fixate = gst_acq_src_fixate;
+  base_class->negotiate = gst_acq_src_negotiate;
   base_class->set_caps = gst_acq_src_set_caps;
   base_class->query = gst_acq_src_query;
   base_class->is_seekable = gst_acq_src_is_seekable;

@@ -460,8 +460,25 @@ static GstFlowReturn gst_zarr_sink_render(GstBaseSink* base, GstBuffer* buffer) 
   return result;
 }
 
+// EOS before any caps: the dataset is created at the first caps, so there
+// is none, and an exit status of 0 alone would not tell the user.
+static void warn_if_nothing_recorded(GstZarrSink* sink) {
+  std::string location;
+  {
+    std::lock_guard lock(sink->state->mutex);
+    if (!std::holds_alternative<Waiting>(sink->state->life)) return;
+    location = sink->state->settings.location;
+  }
+  GST_ELEMENT_WARNING(sink, STREAM, FAILED,
+                      ("Nothing was recorded: the stream ended before any caps reached the sink, so no dataset was "
+                       "created at %s.",
+                       location.c_str()),
+                      ("EOS before the first caps event"));
+}
+
 static gboolean gst_zarr_sink_event(GstBaseSink* base, GstEvent* event) {
   auto* sink = GST_ZARR_SINK(base);
+  if (GST_EVENT_TYPE(event) == GST_EVENT_EOS) warn_if_nothing_recorded(sink);
   if (GST_EVENT_TYPE(event) == GST_EVENT_EOS && !close_recording(sink, StopPolicy::finish, true)) {
     // The error is on the bus; no EOS message, since the data is not complete.
     gst_event_unref(event);

@@ -54,8 +54,11 @@ bool frame_within_buffer(const GstVideoFrame& frame) {
   const guint64 row_bytes = guint64(GST_VIDEO_INFO_COMP_WIDTH(&info, 0)) * GST_VIDEO_INFO_COMP_PSTRIDE(&info, 0);
   const gint stride = GST_VIDEO_INFO_PLANE_STRIDE(&info, 0);
   const guint64 rows = GST_VIDEO_INFO_COMP_HEIGHT(&info, 0);
-  if (stride < 0 || guint64(stride) < row_bytes || rows == 0) return false;
-  // Where the plane starts within the memory mapped for it.
+  const guint64 step = stride < 0 ? guint64(-gint64(stride)) : guint64(stride);
+  if (step < row_bytes || rows == 0) return false;
+  // Where row 0 starts within the memory mapped for it.
   const guint64 start = guint64(static_cast<const guint8*>(frame.data[0]) - frame.map[0].data);
-  return start + (rows - 1) * guint64(stride) + row_bytes <= frame.map[0].size;
+  if (stride >= 0) return start + (rows - 1) * step + row_bytes <= frame.map[0].size;
+  // A bottom-up image: row 0 is the last in memory, each next row |stride| bytes before it.
+  return (rows - 1) * step <= start && start + row_bytes <= frame.map[0].size;
 }

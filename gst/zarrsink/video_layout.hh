@@ -31,7 +31,8 @@ std::optional<VideoLayout> video_layout_from_info(const GstVideoInfo& info);
 bool same_array_shape(const GstVideoInfo& a, const GstVideoInfo& b);
 
 // True when every row the mapped frame describes (its GstVideoMeta may set
-// offsets and strides) lies inside the memory mapped for it, so reading it stays in bounds.
+// offsets and strides, negative for a bottom-up image) lies inside the memory
+// mapped for it, so reading it stays in bounds.
 bool frame_within_buffer(const GstVideoFrame& frame);
 
 // Channel views into a mapped frame, in R, G, B(, A) order for colour formats.
