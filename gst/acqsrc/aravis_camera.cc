@@ -17,11 +17,13 @@
 // aravissrc).
 #include "gst/acqsrc/camera_backends.hh"
 #include "gst/acqsrc/frame_counter.hh"
+#include "gst/acqsrc/udp_receive_buffer.hh"
 
 #include <arv.h>
 
 #include <algorithm>
 #include <atomic>
+#include <climits>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -40,6 +42,12 @@ constexpr guint64 silence_before_probe_us = 1000 * 1000;
 // Address 0 is a register every GigE Vision (version) and USB3 Vision
 // (ABRM) device answers: reading it tells whether the camera is still there.
 constexpr guint64 probe_register = 0;
+// A GigE camera sends each frame as a burst of packets faster than the
+// receiving thread may get a CPU: the UDP receive buffer must hold several
+// frames, far more than the system default (about 200 KB, less than one
+// 512x512 frame). The kernel caps the request at net.core.rmem_max.
+constexpr int gige_socket_buffer_frames = 8;
+constexpr int gige_socket_buffer_min_bytes = 4 << 20;
 
 // Aravis keeps its interfaces and device list in global state.
 std::mutex& aravis_mutex() {
@@ -188,10 +196,11 @@ class AravisCamera final : public Camera {
     GError* error = nullptr;
     // Aravis' packet socket cannot capture on loopback (the fake GigE camera).
     if (is_loopback(camera_)) arv_camera_gv_set_stream_options(camera_, ARV_GV_STREAM_OPTION_PACKET_SOCKET_DISABLED);
-    stream_ = arv_camera_create_stream(camera_, nullptr, nullptr, &error);
-    if (!stream_) throw CameraError("cannot open the stream: " + take_message(error));
     const guint payload = arv_camera_get_payload(camera_, &error);
     if (error) throw CameraError("payload size: " + take_message(error));
+    stream_ = arv_camera_create_stream(camera_, nullptr, nullptr, &error);
+    if (!stream_) throw CameraError("cannot open the stream: " + take_message(error));
+    if (ARV_IS_GV_STREAM(stream_)) size_socket_buffer(payload);
     for (unsigned i = 0; i < std::max(1u, settings_.stream_buffers); ++i)
       arv_stream_push_buffer(stream_, arv_buffer_new_allocate(payload));
     guint64 completed = 0, failures = 0;
@@ -363,6 +372,27 @@ class AravisCamera final : public Camera {
     underruns_ = underruns;
     skipped_ = 0;
     return info;
+  }
+
+  void size_socket_buffer(guint payload) {
+    const int bytes = int(std::min<gint64>(
+        INT_MAX / 2, std::max<gint64>(gige_socket_buffer_min_bytes, gint64(payload) * gige_socket_buffer_frames)));
+    g_object_set(stream_, "socket-buffer", ARV_GV_STREAM_SOCKET_BUFFER_FIXED, "socket-buffer-size", bytes, nullptr);
+    // Aravis applies it only when the first frame begins: now, before the
+    // first frame's packets meet the default buffer.
+    const int granted = set_udp_receive_buffer(arv_gv_stream_get_port(ARV_GV_STREAM(stream_)), bytes);
+    if (granted == 0) {
+      GST_INFO("camera \"%s\": no stream socket found; Aravis sizes it at the first frame", name_.c_str());
+      return;
+    }
+    // The kernel counts twice what it lets the data use.
+    if (granted / 2 < 2 * int(payload))
+      GST_WARNING(
+          "camera \"%s\": UDP receive buffer of %d bytes for frames of %u bytes: frames will be lost "
+          "while the receiving thread waits for a CPU; raise net.core.rmem_max (asked for %d)",
+          name_.c_str(), granted / 2, payload, bytes);
+    else
+      GST_INFO("camera \"%s\": UDP receive buffer of %d bytes", name_.c_str(), granted / 2);
   }
 
   void return_current_buffer() {
