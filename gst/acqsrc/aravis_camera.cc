@@ -207,25 +207,24 @@ class AravisCamera final : public Camera {
     arv_stream_get_statistics(stream_, &completed, &failures, &underruns_);
     frame_counter_ = FrameCounter(frame_id_format(camera_));
     skipped_ = 0;
-    arv_camera_start_acquisition(camera_, &error);
-    if (error) {
-      const std::string message = take_message(error);
-      stop();
-      throw CameraError("cannot start the acquisition: " + message);
-    }
+    // The acquisition starts at the first wait_for_frame(): downstream sets
+    // itself up (zarrsink creates its dataset) after these caps, and a
+    // camera started now would fill every stream buffer meanwhile.
   }
 
   void stop() override {
     if (!stream_) return;
     return_current_buffer();
     // A camera that vanished would only make us wait for its timeouts.
-    if (!lost_) arv_camera_stop_acquisition(camera_, nullptr);
+    if (acquiring_ && !lost_) arv_camera_stop_acquisition(camera_, nullptr);
+    acquiring_ = false;
     g_clear_object(&stream_);  // frees the buffers it holds
     clock_ = nullptr;
   }
 
   std::optional<FrameInfo> wait_for_frame() override {
     return_current_buffer();
+    if (!acquiring_) start_acquisition();
     guint64 silent_us = 0;
     for (;;) {
       if (interrupted_) return std::nullopt;
@@ -363,15 +362,25 @@ class AravisCamera final : public Camera {
 
     // Lost frames show as a gap in the frame ids (GigE, USB3), or only in
     // the stream's counts (skipped incomplete frames, frames that found no
-    // free buffer): take whichever tells of more, never both.
+    // free buffer): take whichever tells of more, never both. Aravis 0.8's
+    // GigE stream counts an underrun per packet, not per frame: there the
+    // frames without a buffer show in the ids only.
     guint64 completed = 0, failures = 0, underruns = 0;
     arv_stream_get_statistics(stream_, &completed, &failures, &underruns);
-    const std::uint64_t counted = skipped_ + (underruns - underruns_);
+    const bool underruns_are_frames = !ARV_IS_GV_STREAM(stream_);
+    const std::uint64_t counted = skipped_ + (underruns_are_frames ? underruns - underruns_ : 0);
     info.frames_dropped = std::max(counted, count.lost);
     info.incomplete = arv_buffer_get_status(buffer) != ARV_BUFFER_STATUS_SUCCESS;  // kept by capture-error=keep
     underruns_ = underruns;
     skipped_ = 0;
     return info;
+  }
+
+  void start_acquisition() {
+    GError* error = nullptr;
+    arv_camera_start_acquisition(camera_, &error);
+    if (error) throw CameraError("cannot start the acquisition: " + take_message(error));
+    acquiring_ = true;
   }
 
   void size_socket_buffer(guint payload) {
@@ -412,6 +421,7 @@ class AravisCamera final : public Camera {
   std::atomic<bool> interrupted_{false};
   std::atomic<bool> control_lost_{false};
   bool lost_ = false;  // no longer answers: never wait on it again
+  bool acquiring_ = false;
   guint64 underruns_ = 0;
   std::uint64_t skipped_ = 0;
   FrameCounter frame_counter_{FrameIdFormat::full_64_bit()};
