@@ -205,6 +205,7 @@ class AravisCamera final : public Camera {
       arv_stream_push_buffer(stream_, arv_buffer_new_allocate(payload));
     guint64 completed = 0, failures = 0;
     arv_stream_get_statistics(stream_, &completed, &failures, &underruns_);
+    refresh_statistics();
     frame_counter_ = FrameCounter(frame_id_format(camera_));
     skipped_ = 0;
     // The acquisition starts at the first wait_for_frame(): downstream sets
@@ -215,6 +216,8 @@ class AravisCamera final : public Camera {
   void stop() override {
     if (!stream_) return;
     return_current_buffer();
+    // Before stopping: the frame cut short by the stop is no failure.
+    refresh_statistics();
     // A camera that vanished would only make us wait for its timeouts.
     if (acquiring_ && !lost_) arv_camera_stop_acquisition(camera_, nullptr);
     acquiring_ = false;
@@ -231,6 +234,7 @@ class AravisCamera final : public Camera {
       if (control_lost_) lost_ = true;
       if (lost_) throw CameraError("lost the connection to camera \"" + name_ + "\"");
       ArvBuffer* buffer = arv_stream_timeout_pop_buffer(stream_, pop_timeout_us);
+      refresh_statistics();
       if (!buffer) {
         silent_us += pop_timeout_us;
         // Silence is normal for a triggered camera; a camera that no longer
@@ -276,6 +280,19 @@ class AravisCamera final : public Camera {
   bool always_live() const override { return true; }
   void interrupt() override { interrupted_ = true; }
   void resume() override { interrupted_ = false; }
+
+  GstStructure* stream_statistics() const override {
+    std::lock_guard lock(statistics_mutex_);
+    if (!statistics_) return nullptr;
+    const StreamStatistics& s = *statistics_;
+    GstStructure* structure =
+        gst_structure_new("acqsrc-stats", "completed-buffers", G_TYPE_UINT64, s.completed, "failures", G_TYPE_UINT64,
+                          s.failures, "underruns", G_TYPE_UINT64, s.underruns, nullptr);
+    if (s.gige)
+      gst_structure_set(structure, "missing-packets", G_TYPE_UINT64, s.missing_packets, "resent-packets", G_TYPE_UINT64,
+                        s.resent_packets, nullptr);
+    return structure;
+  }
 
   GstStructure* applied_settings() const override {
     GstStructure* s = gst_structure_new("acqsrc-camera", "camera", G_TYPE_STRING, name_.c_str(), nullptr);
@@ -404,6 +421,19 @@ class AravisCamera final : public Camera {
       GST_INFO("camera \"%s\": UDP receive buffer of %d bytes", name_.c_str(), granted / 2);
   }
 
+  // Aravis' counts for this stream, kept for stream_statistics() from any
+  // thread, and after the stream is gone.
+  void refresh_statistics() {
+    StreamStatistics s;
+    arv_stream_get_statistics(stream_, &s.completed, &s.failures, &s.underruns);
+    if (ARV_IS_GV_STREAM(stream_)) {
+      s.gige = true;
+      arv_gv_stream_get_statistics(ARV_GV_STREAM(stream_), &s.resent_packets, &s.missing_packets);
+    }
+    std::lock_guard lock(statistics_mutex_);
+    statistics_ = s;
+  }
+
   void return_current_buffer() {
     if (current_ && stream_) arv_stream_push_buffer(stream_, current_);
     current_ = nullptr;
@@ -425,6 +455,13 @@ class AravisCamera final : public Camera {
   guint64 underruns_ = 0;
   std::uint64_t skipped_ = 0;
   FrameCounter frame_counter_{FrameIdFormat::full_64_bit()};
+  struct StreamStatistics {
+    guint64 completed = 0, failures = 0, underruns = 0;
+    bool gige = false;
+    guint64 missing_packets = 0, resent_packets = 0;
+  };
+  mutable std::mutex statistics_mutex_;
+  std::optional<StreamStatistics> statistics_;  // of the last stream started
 };
 
 }  // namespace
