@@ -17,11 +17,13 @@
 // aravissrc).
 #include "gst/acqsrc/camera_backends.hh"
 #include "gst/acqsrc/frame_counter.hh"
+#include "gst/acqsrc/udp_receive_buffer.hh"
 
 #include <arv.h>
 
 #include <algorithm>
 #include <atomic>
+#include <climits>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -40,6 +42,12 @@ constexpr guint64 silence_before_probe_us = 1000 * 1000;
 // Address 0 is a register every GigE Vision (version) and USB3 Vision
 // (ABRM) device answers: reading it tells whether the camera is still there.
 constexpr guint64 probe_register = 0;
+// A GigE camera sends each frame as a burst of packets faster than the
+// receiving thread may get a CPU: the UDP receive buffer must hold several
+// frames, far more than the system default (about 200 KB, less than one
+// 512x512 frame). The kernel caps the request at net.core.rmem_max.
+constexpr int gige_socket_buffer_frames = 8;
+constexpr int gige_socket_buffer_min_bytes = 4 << 20;
 
 // Aravis keeps its interfaces and device list in global state.
 std::mutex& aravis_mutex() {
@@ -188,41 +196,45 @@ class AravisCamera final : public Camera {
     GError* error = nullptr;
     // Aravis' packet socket cannot capture on loopback (the fake GigE camera).
     if (is_loopback(camera_)) arv_camera_gv_set_stream_options(camera_, ARV_GV_STREAM_OPTION_PACKET_SOCKET_DISABLED);
-    stream_ = arv_camera_create_stream(camera_, nullptr, nullptr, &error);
-    if (!stream_) throw CameraError("cannot open the stream: " + take_message(error));
     const guint payload = arv_camera_get_payload(camera_, &error);
     if (error) throw CameraError("payload size: " + take_message(error));
+    stream_ = arv_camera_create_stream(camera_, nullptr, nullptr, &error);
+    if (!stream_) throw CameraError("cannot open the stream: " + take_message(error));
+    if (ARV_IS_GV_STREAM(stream_)) size_socket_buffer(payload);
     for (unsigned i = 0; i < std::max(1u, settings_.stream_buffers); ++i)
       arv_stream_push_buffer(stream_, arv_buffer_new_allocate(payload));
     guint64 completed = 0, failures = 0;
     arv_stream_get_statistics(stream_, &completed, &failures, &underruns_);
+    refresh_statistics();
     frame_counter_ = FrameCounter(frame_id_format(camera_));
     skipped_ = 0;
-    arv_camera_start_acquisition(camera_, &error);
-    if (error) {
-      const std::string message = take_message(error);
-      stop();
-      throw CameraError("cannot start the acquisition: " + message);
-    }
+    // The acquisition starts at the first wait_for_frame(): downstream sets
+    // itself up (zarrsink creates its dataset) after these caps, and a
+    // camera started now would fill every stream buffer meanwhile.
   }
 
   void stop() override {
     if (!stream_) return;
     return_current_buffer();
+    // Before stopping: the frame cut short by the stop is no failure.
+    refresh_statistics();
     // A camera that vanished would only make us wait for its timeouts.
-    if (!lost_) arv_camera_stop_acquisition(camera_, nullptr);
+    if (acquiring_ && !lost_) arv_camera_stop_acquisition(camera_, nullptr);
+    acquiring_ = false;
     g_clear_object(&stream_);  // frees the buffers it holds
     clock_ = nullptr;
   }
 
   std::optional<FrameInfo> wait_for_frame() override {
     return_current_buffer();
+    if (!acquiring_) start_acquisition();
     guint64 silent_us = 0;
     for (;;) {
       if (interrupted_) return std::nullopt;
       if (control_lost_) lost_ = true;
       if (lost_) throw CameraError("lost the connection to camera \"" + name_ + "\"");
       ArvBuffer* buffer = arv_stream_timeout_pop_buffer(stream_, pop_timeout_us);
+      refresh_statistics();
       if (!buffer) {
         silent_us += pop_timeout_us;
         // Silence is normal for a triggered camera; a camera that no longer
@@ -268,6 +280,19 @@ class AravisCamera final : public Camera {
   bool always_live() const override { return true; }
   void interrupt() override { interrupted_ = true; }
   void resume() override { interrupted_ = false; }
+
+  GstStructure* stream_statistics() const override {
+    std::lock_guard lock(statistics_mutex_);
+    if (!statistics_) return nullptr;
+    const StreamStatistics& s = *statistics_;
+    GstStructure* structure =
+        gst_structure_new("acqsrc-stats", "completed-buffers", G_TYPE_UINT64, s.completed, "failures", G_TYPE_UINT64,
+                          s.failures, "underruns", G_TYPE_UINT64, s.underruns, nullptr);
+    if (s.gige)
+      gst_structure_set(structure, "missing-packets", G_TYPE_UINT64, s.missing_packets, "resent-packets", G_TYPE_UINT64,
+                        s.resent_packets, nullptr);
+    return structure;
+  }
 
   GstStructure* applied_settings() const override {
     GstStructure* s = gst_structure_new("acqsrc-camera", "camera", G_TYPE_STRING, name_.c_str(), nullptr);
@@ -354,15 +379,59 @@ class AravisCamera final : public Camera {
 
     // Lost frames show as a gap in the frame ids (GigE, USB3), or only in
     // the stream's counts (skipped incomplete frames, frames that found no
-    // free buffer): take whichever tells of more, never both.
+    // free buffer): take whichever tells of more, never both. Aravis 0.8's
+    // GigE stream counts an underrun per packet, not per frame: there the
+    // frames without a buffer show in the ids only.
     guint64 completed = 0, failures = 0, underruns = 0;
     arv_stream_get_statistics(stream_, &completed, &failures, &underruns);
-    const std::uint64_t counted = skipped_ + (underruns - underruns_);
+    const bool underruns_are_frames = !ARV_IS_GV_STREAM(stream_);
+    const std::uint64_t counted = skipped_ + (underruns_are_frames ? underruns - underruns_ : 0);
     info.frames_dropped = std::max(counted, count.lost);
     info.incomplete = arv_buffer_get_status(buffer) != ARV_BUFFER_STATUS_SUCCESS;  // kept by capture-error=keep
     underruns_ = underruns;
     skipped_ = 0;
     return info;
+  }
+
+  void start_acquisition() {
+    GError* error = nullptr;
+    arv_camera_start_acquisition(camera_, &error);
+    if (error) throw CameraError("cannot start the acquisition: " + take_message(error));
+    acquiring_ = true;
+  }
+
+  void size_socket_buffer(guint payload) {
+    const int bytes = int(std::min<gint64>(
+        INT_MAX / 2, std::max<gint64>(gige_socket_buffer_min_bytes, gint64(payload) * gige_socket_buffer_frames)));
+    g_object_set(stream_, "socket-buffer", ARV_GV_STREAM_SOCKET_BUFFER_FIXED, "socket-buffer-size", bytes, nullptr);
+    // Aravis applies it only when the first frame begins: now, before the
+    // first frame's packets meet the default buffer.
+    const int granted = set_udp_receive_buffer(arv_gv_stream_get_port(ARV_GV_STREAM(stream_)), bytes);
+    if (granted == 0) {
+      GST_INFO("camera \"%s\": no stream socket found; Aravis sizes it at the first frame", name_.c_str());
+      return;
+    }
+    // The kernel counts twice what it lets the data use.
+    if (granted / 2 < 2 * int(payload))
+      GST_WARNING(
+          "camera \"%s\": UDP receive buffer of %d bytes for frames of %u bytes: frames will be lost "
+          "while the receiving thread waits for a CPU; raise net.core.rmem_max (asked for %d)",
+          name_.c_str(), granted / 2, payload, bytes);
+    else
+      GST_INFO("camera \"%s\": UDP receive buffer of %d bytes", name_.c_str(), granted / 2);
+  }
+
+  // Aravis' counts for this stream, kept for stream_statistics() from any
+  // thread, and after the stream is gone.
+  void refresh_statistics() {
+    StreamStatistics s;
+    arv_stream_get_statistics(stream_, &s.completed, &s.failures, &s.underruns);
+    if (ARV_IS_GV_STREAM(stream_)) {
+      s.gige = true;
+      arv_gv_stream_get_statistics(ARV_GV_STREAM(stream_), &s.resent_packets, &s.missing_packets);
+    }
+    std::lock_guard lock(statistics_mutex_);
+    statistics_ = s;
   }
 
   void return_current_buffer() {
@@ -382,9 +451,17 @@ class AravisCamera final : public Camera {
   std::atomic<bool> interrupted_{false};
   std::atomic<bool> control_lost_{false};
   bool lost_ = false;  // no longer answers: never wait on it again
+  bool acquiring_ = false;
   guint64 underruns_ = 0;
   std::uint64_t skipped_ = 0;
   FrameCounter frame_counter_{FrameIdFormat::full_64_bit()};
+  struct StreamStatistics {
+    guint64 completed = 0, failures = 0, underruns = 0;
+    bool gige = false;
+    guint64 missing_packets = 0, resent_packets = 0;
+  };
+  mutable std::mutex statistics_mutex_;
+  std::optional<StreamStatistics> statistics_;  // of the last stream started
 };
 
 }  // namespace

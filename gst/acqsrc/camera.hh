@@ -138,6 +138,12 @@ class Camera {
   // binning, exposure, ...), posted on the bus for the record; nullptr when
   // there is nothing beyond the caps and properties.
   virtual GstStructure* applied_settings() const { return nullptr; }
+  // The capture stream's own counts since the acquisition started
+  // ("acqsrc-stats": completed-buffers, failures, underruns, and for GigE
+  // missing-packets, resent-packets), so a user can tell a slow pipeline
+  // from a lossy network; nullptr when there is no such stream. Called
+  // from any thread.
+  virtual GstStructure* stream_statistics() const { return nullptr; }
 
   // Wake up a wait of the camera's own (e.g. a hardware queue); waits on the
   // FrameClock are interrupted by the element itself.

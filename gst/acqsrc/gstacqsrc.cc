@@ -144,7 +144,10 @@ struct Stream {
 struct Private {
   explicit Private(GstElement* element)
       : clock(element), camera_timestamp_caps(gst_caps_new_empty_simple(camera_timestamp_media_type)) {}
-  ~Private() { gst_caps_unref(camera_timestamp_caps); }
+  ~Private() {
+    gst_caps_unref(camera_timestamp_caps);
+    if (stream_statistics) gst_structure_free(stream_statistics);
+  }
   std::mutex lock;
   Settings settings;
   // What the open camera offers, for caps queries from any thread.
@@ -152,8 +155,9 @@ struct Private {
   acqsrc::PipelineFrameClock clock;
   std::unique_ptr<Stream> stream;  // touched by start/stop/negotiation/streaming only
   std::atomic<guint64> frames_dropped{0};
-  guint64 frames_delivered = 0;    // streaming thread only; for the QoS messages
-  GstCaps* camera_timestamp_caps;  // reference of the camera-clock GstReferenceTimestampMeta
+  guint64 frames_delivered = 0;               // streaming thread only; for the QoS messages
+  GstCaps* camera_timestamp_caps;             // reference of the camera-clock GstReferenceTimestampMeta
+  GstStructure* stream_statistics = nullptr;  // under lock: the camera's counts at its last frame
 };
 
 GstClockTime exposure_time(double exposure_us) { return static_cast<GstClockTime>(std::llround(exposure_us * 1000.0)); }
@@ -196,6 +200,7 @@ enum {
   PROP_FEATURES,
   PROP_CAPTURE_ERROR,
   PROP_STREAM_BUFFERS,
+  PROP_STATS,
 };
 
 #define GST_TYPE_ACQ_SRC_CAPTURE_ERROR (gst_acq_src_capture_error_get_type())
@@ -250,6 +255,35 @@ static void gst_acq_src_set_property(GObject* object, guint id, const GValue* va
   }
 }
 
+// What the stats property and the message at EOS hold; takes `lock`'s
+// holder's word that it is held.
+static GstStructure* stats_locked(GstAcqSrc* self) {
+  GstStructure* stats = self->priv->stream_statistics ? gst_structure_copy(self->priv->stream_statistics)
+                                                      : gst_structure_new_empty("acqsrc-stats");
+  gst_structure_set(stats, "frames-dropped", G_TYPE_UINT64, self->priv->frames_dropped.load(), nullptr);
+  return stats;
+}
+
+static void keep_stream_statistics(GstAcqSrc* self, GstStructure* counts) {
+  std::lock_guard lock(self->priv->lock);
+  if (self->priv->stream_statistics) gst_structure_free(self->priv->stream_statistics);
+  self->priv->stream_statistics = counts;
+}
+
+// The final counts, for an application that only watches the bus.
+static GstPadProbeReturn post_stats_at_eos(GstPad*, GstPadProbeInfo* info, gpointer element) {
+  if (GST_EVENT_TYPE(GST_PAD_PROBE_INFO_EVENT(info)) == GST_EVENT_EOS) {
+    GstAcqSrc* self = GST_ACQ_SRC(element);
+    GstStructure* stats;
+    {
+      std::lock_guard lock(self->priv->lock);
+      stats = stats_locked(self);
+    }
+    gst_element_post_message(GST_ELEMENT(self), gst_message_new_element(GST_OBJECT(self), stats));
+  }
+  return GST_PAD_PROBE_OK;
+}
+
 static void gst_acq_src_get_property(GObject* object, guint id, GValue* value, GParamSpec* pspec) {
   GstAcqSrc* self = GST_ACQ_SRC(object);
   std::lock_guard lock(self->priv->lock);
@@ -267,6 +301,7 @@ static void gst_acq_src_get_property(GObject* object, guint id, GValue* value, G
     case PROP_FEATURES: g_value_set_string(value, settings.features.c_str()); break;
     case PROP_CAPTURE_ERROR: g_value_set_enum(value, int(settings.capture_error)); break;
     case PROP_STREAM_BUFFERS: g_value_set_uint(value, settings.stream_buffers); break;
+    case PROP_STATS: g_value_take_boxed(value, stats_locked(self)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
   }
 }
@@ -312,6 +347,7 @@ static gboolean gst_acq_src_start(GstBaseSrc* base) {
   self->priv->stream->camera = std::move(camera);
   self->priv->frames_dropped = 0;
   self->priv->frames_delivered = 0;
+  keep_stream_statistics(self, nullptr);
   gst_base_src_set_format(base, GST_FORMAT_TIME);
   GST_INFO_OBJECT(self, "opened camera \"%s\"", settings.camera_name.c_str());
   return TRUE;
@@ -597,6 +633,7 @@ static GstFlowReturn gst_acq_src_fill(GstPushSrc* push, GstBuffer* buffer) {
                                             GST_CLOCK_TIME_NONE);
   if (frame->incomplete) GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_CORRUPTED);
   ++self->priv->frames_delivered;
+  keep_stream_statistics(self, camera.stream_statistics());
   if (frame->frames_dropped > 0) {
     GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_DISCONT);
     self->priv->frames_dropped += frame->frames_dropped;
@@ -618,6 +655,7 @@ static void gst_acq_src_init(GstAcqSrc* self) {
   self->priv = new Private(GST_ELEMENT(self));
   gst_base_src_set_live(GST_BASE_SRC(self), self->priv->settings.is_live);
   gst_base_src_set_format(GST_BASE_SRC(self), GST_FORMAT_TIME);
+  gst_pad_add_probe(GST_BASE_SRC_PAD(self), GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, post_stats_at_eos, self, nullptr);
 }
 
 static void gst_acq_src_class_init(GstAcqSrcClass* klass) {
@@ -708,6 +746,15 @@ static void gst_acq_src_class_init(GstAcqSrcClass* klass) {
                         "a live simulated camera keeps its newest this many); more absorb longer stalls downstream",
                         1, 1024, default_stream_buffers,
                         GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property(
+      gobject_class, PROP_STATS,
+      g_param_spec_boxed("stats", "Statistics",
+                         "Counts that tell a slow pipeline from a lossy network: frames-dropped, and for a "
+                         "hardware camera its capture stream's completed-buffers, failures (incomplete frames), "
+                         "underruns (data that found no free buffer; Aravis counts GigE packets, not frames), and "
+                         "for GigE missing-packets and resent-packets, since the stream started; also posted as an "
+                         "acqsrc-stats element message at EOS",
+                         GST_TYPE_STRUCTURE, GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
   gst_type_mark_as_plugin_api(GST_TYPE_ACQ_SRC_CAPTURE_ERROR, GstPluginAPIFlags(0));
 
   gst_element_class_add_static_pad_template(element_class, &src_template);

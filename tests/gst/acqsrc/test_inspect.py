@@ -22,6 +22,7 @@ expected = [
     "is-live",
     "seed",
     "frames-dropped",
+    "Counts that tell a slow pipeline from a lossy network",
     "num-buffers",
 ]
 missing = [text for text in expected if text not in out]
