@@ -44,6 +44,12 @@ inline std::vector<std::byte> sample_chunk(DataType type, std::size_t samples) {
         std::memcpy(out, &s, 4);
         break;
       }
+      case DataType::uint64:
+      case DataType::int64: {  // frame-table columns: a frame counter's values
+        const std::int64_t s = v * 1000003;
+        std::memcpy(out, &s, 8);
+        break;
+      }
     }
   }
   return chunk;

@@ -61,6 +61,12 @@ void encode_sample(zarr::DataType type, std::uint32_t v, std::byte* out) {
       std::memcpy(out, &s, 2);
       return;
     }
+    case zarr::DataType::uint64:
+    case zarr::DataType::int64: {  // not an image type; the same values, 8 bytes wide
+      const std::uint64_t s = v;
+      std::memcpy(out, &s, 8);
+      return;
+    }
     case zarr::DataType::float32: {
       const float s = float(v) * 0.5f - 1000.0f;
       std::memcpy(out, &s, 4);
