@@ -83,10 +83,13 @@ DatasetLock::DatasetLock(const fs::path& location) : path_(lock_path(location)) 
     // Anyone may lock it (0666 before the umask); a read-only descriptor
     // locks as well when another user made the file.
     fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    const int create_errno = errno;
     if (fd_ < 0 && (errno == EACCES || errno == EROFS)) fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0)
-      throw system_error(ErrorCode::open_failed, "cannot create the lock file (one writer per dataset)", path_.string(),
-                         errno);
+    if (fd_ < 0)  // the reason it could not be made, not that a file made by another is missing
+      throw system_error(
+          ErrorCode::open_failed,
+          "cannot write the dataset " + location.string() + ": cannot create its lock file (one writer per dataset)",
+          path_.string(), errno == ENOENT ? create_errno : errno);
     int result;
     do result = ::flock(fd_, LOCK_EX | LOCK_NB);
     while (result != 0 && errno == EINTR);

@@ -12,10 +12,12 @@
 #include <variant>
 
 #include "zarr/codec_registry.hh"
+#include "zarr/dataset_lock.hh"
 #include "zarr/error.hh"
 #include "zarr/frame_record.hh"
 #include "zarr/location.hh"
 #include "zarr/memory_budget.hh"
+#include "zarr/s3_credentials.hh"
 #include "zarr/s3_location.hh"
 #include "zarr/setting_table.hh"
 
@@ -224,6 +226,13 @@ nlohmann::json check_without_geometry(const Settings& s) {
 void check_settings(const Settings& settings) {
   check_without_geometry(settings);
   check_location(settings);
+  // Another writer, or a lock file that cannot be made, is known before
+  // any frame too: a trial lock, released at once (the Writer takes it again).
+  if (!is_s3_location(settings.location)) DatasetLock trial(settings.location);
+  // Missing credentials are known before any frame: say so at start, not
+  // from the streaming thread during preroll (where gst-launch 1.22 can miss
+  // an error posted before its main loop runs, and hang).
+  if (is_s3_location(settings.location)) find_s3_credentials();
 }
 
 CheckedSettings validate(const Settings& s) {

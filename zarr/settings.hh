@@ -125,8 +125,10 @@ inline constexpr int max_metadata_depth = 256;
 // Checks every setting that needs no frame geometry (location, chunk-size
 // rule, compression, metadata, Zarr version and sharding, S3 options, the
 // table's bounds) and, for a filesystem location, that it may be written
-// (empty or missing, or a Zarr dataset with overwrite). zarrsink calls it
-// before frames come. Throws zarr::Error naming the first wrong setting.
+// (empty or missing, or a Zarr dataset with overwrite) and that no other
+// writer holds it (a trial DatasetLock, which creates missing parents), for
+// an S3 location that credentials exist. zarrsink calls it before frames come. Throws
+// zarr::Error naming the first wrong setting (or the missing credentials).
 void check_settings(const Settings& settings);
 
 // What the checks derived, so that nothing derives it again.

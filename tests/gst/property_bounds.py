@@ -243,7 +243,7 @@ class PropertyBounds(unittest.TestCase):
                 ("tile-planes=0 max-bytes-per-chunk=0", "max-bytes-per-chunk"),
                 ("zarr-version=3 chunks-per-shard-t=65536 tile-planes=65536", "chunks-per-shard-t"),
                 # Terabytes per shard row: refused for want of memory, not a crash.
-                ("zarr-version=3 chunks-per-shard-t=65536", "chunks-per-shard-t"),
+                ("zarr-version=3 chunks-per-shard-t=65536 tile-planes=4096", "tile-planes"),
                 ("zarr-version=3 chunks-per-shard-x=65536 chunks-per-shard-y=65536 chunks-per-shard-t=65536",
                  "chunks-per-shard"),
             ]
