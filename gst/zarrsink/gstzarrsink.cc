@@ -225,6 +225,19 @@ static gboolean close_recording(GstZarrSink* sink, StopPolicy policy, bool at_eo
   const zarr::Stats stats = writer->stats();
   GST_INFO_OBJECT(sink, "closed after %" G_GUINT64_FORMAT " frames (%s)", guint64(stats.frames),
                   at_eos ? "EOS" : "stopped");
+  if (at_eos && ok && !failed && stats.frames == 0) {
+    // Caps came but no frame: a valid dataset of no frames, which gst-launch's exit status 0 would not tell.
+    std::string location;
+    {
+      std::lock_guard lock(state.mutex);
+      location = state.settings.location;
+    }
+    GST_ELEMENT_WARNING(sink, STREAM, FAILED,
+                        ("Nothing was recorded: the stream ended before its first frame; the dataset at %s holds no "
+                         "frames.",
+                         location.c_str()),
+                        ("EOS after the caps, before any buffer"));
+  }
   if (stats.frames_lost > 0)
     // Once per recording: gst-launch prints it, and the progress messages
     // and the QoS messages of the source told of each gap while recording.

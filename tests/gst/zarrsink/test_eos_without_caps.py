@@ -16,10 +16,11 @@ def warnings(messages):
     return [m.parse_warning()[0] for m in messages if m.type == Gst.MessageType.WARNING]
 
 
-def eos_at_once(location, extra=""):
-    """appsrc without caps that ends before its first buffer: no caps reach
-    the sink (with caps set, appsrc sends them before EOS)."""
-    pipeline = Gst.parse_launch(f"appsrc name=src format=time ! zarrsink name=rec {extra}")
+def eos_at_once(location, extra="", caps=None):
+    """appsrc that ends before its first buffer: without caps none reach the
+    sink (with caps set, appsrc sends them before EOS)."""
+    caps_setting = f"caps={caps}" if caps else ""
+    pipeline = Gst.parse_launch(f"appsrc name=src format=time {caps_setting} ! zarrsink name=rec {extra}")
     pipeline.get_by_name("rec").set_property("location", location)
     bus = pipeline.get_bus()
     pipeline.set_state(Gst.State.PLAYING)
@@ -36,6 +37,17 @@ def eos_at_once(location, extra=""):
 
 
 class EosWithoutCaps(unittest.TestCase):
+    def test_caps_but_no_frame_warns_and_keeps_an_empty_dataset(self):
+        with TempDir() as tmp:
+            location = os.path.join(tmp, "x.zarr")
+            messages = eos_at_once(location, "", caps="video/x-raw,format=GRAY8,width=8,height=4,framerate=10/1")
+            self.assertEqual(errors(messages), [])
+            self.assertEqual(messages[-1].type, Gst.MessageType.EOS)
+            found = [w.message for w in warnings(messages) if "Nothing was recorded" in w.message]
+            self.assertEqual(found, [f"Nothing was recorded: the stream ended before its first frame; the dataset "
+                                     f"at {location} holds no frames."])
+            self.assertEqual(open_array(location).shape, (0, 1, 4, 8))
+
     def test_warns_and_leaves_nothing(self):
         with TempDir() as tmp:
             location = os.path.join(tmp, "x.zarr")
