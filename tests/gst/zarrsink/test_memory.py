@@ -90,7 +90,12 @@ class Memory(unittest.TestCase):
                 for n in (0, 299):
                     got = array[n, 0].astype(float)
                     self.assertLessEqual(abs(got - radial_sin([n], 1920, 1080, 0.01)[0]).max(), 1)
-                self.assertLess(rss, 1.5 * GIB, figures[-1])
+                if "libasan" in os.environ.get("LD_PRELOAD", ""):
+                    # The sanitize stage: ASan's shadow memory and quarantine
+                    # are in the peak; the normal stage checks ours.
+                    figures[-1] += " (bound not checked under AddressSanitizer)"
+                else:
+                    self.assertLess(rss, 1.5 * GIB, figures[-1])
             print("\n".join(figures))
 
     def test_recording_larger_than_its_cgroup_fails_at_start(self):
