@@ -39,7 +39,10 @@ FrameEntry FrameRecord::add(const FrameStamp& stamp) {
     entry.flags |= frame_flags::counted;
     numbers_from_source_ = false;
   }
-  if (stored_ > 0 && entry.number > last_number_ + 1) runs_.push_back({stored_, entry.number - last_number_ - 1});
+  if (stored_ > 0 && entry.number > last_number_ + 1) {
+    runs_.push_back({stored_, entry.number - last_number_ - 1});
+    total_lost_ += runs_.back().missing;
+  }
   return store_locked(entry, stamp.utc_ns);
 }
 
@@ -53,6 +56,7 @@ FrameEntry FrameRecord::add_fill() {
     ++runs_.back().missing;
   else
     runs_.push_back({stored_, 1});
+  ++total_lost_;
   return store_locked(entry, unknown_time);
 }
 
@@ -97,7 +101,7 @@ std::int64_t FrameRecord::take_time(std::uint64_t index) {
 
 std::uint64_t FrameRecord::frames_lost() const {
   std::lock_guard lock(mutex_);
-  return lost_locked(stored_);
+  return total_lost_;  // the streaming thread asks every frame (stats): no walk over the runs
 }
 
 json FrameRecord::describe(std::uint64_t frames) const {

@@ -95,6 +95,7 @@ class FrameRecord {
   std::int64_t last_time_ns_ = unknown_time;
   std::string start_utc_;  // ISO 8601, of the first frame
   std::vector<Run> runs_;
+  std::uint64_t total_lost_ = 0;    // the missing of every run
   std::deque<std::int64_t> times_;  // of stored frames times_base_ ... not yet taken
   std::uint64_t times_base_ = 0;
   bool numbers_from_source_ = true;  // every frame came with its number

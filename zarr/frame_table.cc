@@ -18,17 +18,11 @@ std::span<const std::byte> as_bytes(const std::string& text) {
 
 std::string column_path(const std::string& name) { return std::string(frame_table_path) + "/" + name; }
 
-// The column's value of an entry, as little-endian bytes (x86 and ARM are).
-void put_value(const std::string& column, const FrameEntry& entry, std::byte* out) {
-  if (column == "number")
-    std::memcpy(out, &entry.number, 8);
-  else if (column == "time")
-    std::memcpy(out, &entry.time_ns, 8);
-  else if (column == "camera_time")
-    std::memcpy(out, &entry.camera_time_ns, 8);
-  else
-    std::memcpy(out, &entry.flags, 1);
-}
+// Each column's value of an entry, as little-endian bytes (x86 and ARM are).
+void put_number(const FrameEntry& entry, std::byte* out) { std::memcpy(out, &entry.number, 8); }
+void put_time(const FrameEntry& entry, std::byte* out) { std::memcpy(out, &entry.time_ns, 8); }
+void put_camera_time(const FrameEntry& entry, std::byte* out) { std::memcpy(out, &entry.camera_time_ns, 8); }
+void put_flags(const FrameEntry& entry, std::byte* out) { std::memcpy(out, &entry.flags, 1); }
 
 }  // namespace
 
@@ -41,10 +35,11 @@ FrameTable::FrameTable(Store& store, const Settings& settings, std::uint64_t chu
       zarr_version_(settings.zarr_version),
       chunk_(std::clamp<std::uint64_t>(chunk_frames, 1, max_table_chunk)) {
   const Compression& compression = settings.compression;
-  columns_.push_back({"number", DataType::uint64, "", make_codec_chain(compression, DataType::uint64)});
-  columns_.push_back({"time", DataType::int64, "nanosecond", make_codec_chain(compression, DataType::int64)});
-  columns_.push_back({"camera_time", DataType::int64, "nanosecond", make_codec_chain(compression, DataType::int64)});
-  columns_.push_back({"flags", DataType::uint8, "", make_codec_chain(compression, DataType::uint8)});
+  columns_.push_back({"number", DataType::uint64, "", put_number, make_codec_chain(compression, DataType::uint64)});
+  columns_.push_back({"time", DataType::int64, "nanosecond", put_time, make_codec_chain(compression, DataType::int64)});
+  columns_.push_back(
+      {"camera_time", DataType::int64, "nanosecond", put_camera_time, make_codec_chain(compression, DataType::int64)});
+  columns_.push_back({"flags", DataType::uint8, "", put_flags, make_codec_chain(compression, DataType::uint8)});
 
   const json description = {
       {"description", "One entry per stored frame of array 0, same index"},
@@ -104,7 +99,7 @@ void FrameTable::write_chunk(const Column& column, std::uint64_t chunk, std::uin
   std::vector<std::byte> raw(chunk_ * size);
   const std::uint64_t first = chunk * chunk_;
   const std::uint64_t end = std::min(first + chunk_, frames);
-  for (std::uint64_t i = first; i < end; ++i) put_value(column.name, entries[i - base], &raw[(i - first) * size]);
+  for (std::uint64_t i = first; i < end; ++i) column.put(entries[i - base], &raw[(i - first) * size]);
   std::vector<std::byte> stored;
   std::span<const std::byte> bytes = raw;
   if (!column.codecs.stores_as_is()) {

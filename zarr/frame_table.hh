@@ -43,6 +43,7 @@ class FrameTable {
     std::string name;
     DataType type;
     std::string unit;
+    void (*put)(const FrameEntry&, std::byte*);  // the entry's value, little-endian
     CodecChain codecs;
   };
   void write_column_metadata(const Column& column, std::uint64_t frames);
