@@ -11,9 +11,11 @@ namespace {
 
 ArrayMetadata initial_metadata(const ArrayLayout& layout, const WriteContext& context) {
   ArrayMetadata metadata;
-  metadata.shape = {0, layout.channels, layout.height, layout.width};
-  metadata.chunks = {layout.chunk.planes, 1, layout.chunk.height, layout.chunk.width};
-  metadata.chunks_per_shard = {layout.chunks_per_shard_t, 1, layout.chunks_per_shard_y, layout.chunks_per_shard_x};
+  metadata.shape = layout.axes.shape(0);
+  metadata.append = layout.axes.append;
+  metadata.chunks = layout.axes.chunks();
+  metadata.chunks_per_shard = layout.axes.chunks_per_shard();
+  metadata.dimension_names = layout.axes.names();
   metadata.data_type = layout.data_type;
   metadata.compressor = layout.zarr_version == 2 ? context.codecs.v2_compressor() : nlohmann::json(nullptr);
   metadata.codecs = context.codecs.v3_codecs();
@@ -23,13 +25,13 @@ ArrayMetadata initial_metadata(const ArrayLayout& layout, const WriteContext& co
 
 }  // namespace
 
-// A row handed to the workers: its buffer, how many planes each inner chunk
+// A row handed to the workers: its buffer, how many planes each chunk
 // stores, and how many jobs (chunks or shards) are still to run.
 struct ArrayWriter::RowJob {
   enum class Fate { undecided, written, dropped };
 
   ChunkRow& row;
-  std::uint32_t inner_planes_stored;
+  std::uint64_t planes_stored;
   std::atomic<std::size_t> jobs_left;
   std::atomic<std::uint64_t> bytes_stored{0};
   // Decided by the first of the row's jobs to start, so that a row is
@@ -45,15 +47,15 @@ struct ArrayWriter::RowJob {
 
 ArrayWriter::ArrayWriter(ArrayLayout layout, unsigned rows_in_flight, WriteContext context, OnPublished on_published)
     : layout_(std::move(layout)),
-      grid_(layout_.channels, layout_.height, layout_.width,
-            {layout_.chunk.planes * layout_.chunks_per_shard_t, layout_.chunk.height, layout_.chunk.width}),
+      placement_(layout_.axes),
+      grid_(placement_.plane_chunks_per_row(), std::uint32_t(layout_.axes.y().size),
+            std::uint32_t(layout_.axes.x().size),
+            {placement_.planes_per_chunk(), layout_.axes.y().chunk, layout_.axes.x().chunk}),
       sample_size_(sample_size(layout_.data_type)),
       context_(context),
-      shards_(grid_, layout_.chunk.planes,
-              {layout_.chunks_per_shard_t, layout_.chunks_per_shard_y, layout_.chunks_per_shard_x}, sample_size_,
-              context_.codecs),
+      shards_(grid_, layout_.axes, context_.codecs),
       publisher_(context_.store, layout_.path, layout_.zarr_version, initial_metadata(layout_, context_),
-                 std::move(on_published), layout_.before_write),
+                 std::move(on_published), layout_.before_write, layout_.axes.frames_per_step()),
       rows_(grid_, sample_size_, rows_in_flight, context_.pool, context_.cancellation) {}
 
 ArrayWriter::~ArrayWriter() {
@@ -71,20 +73,23 @@ void ArrayWriter::prepare_row() {
     rows_.give_back(row);
     context_.failure.rethrow_if_failed();
   }
-  row.row = grid_.row_of_frame(frames_);
+  row.row = frames_ / placement_.frames_per_row();
   row.frames = 0;
   filling_ = &row;
 }
 
 void ArrayWriter::append(const FrameView& frame) {
   prepare_row();
-  filling_->copy_frame(filling_->frames, frame);
+  for (std::uint32_t colour = 0; colour < layout_.axes.colours; ++colour) {
+    const FramePlacement::Spot spot = placement_.place(filling_->frames, colour);
+    filling_->copy_plane(spot.plane_chunk, spot.plane, frame.channels[colour], frame.swap_bytes);
+  }
   ++filling_->frames;
   ++frames_;
-  if (filling_->frames == row_planes()) {
+  if (filling_->frames == placement_.frames_per_row()) {
     ChunkRow& full = *filling_;
     filling_ = nullptr;
-    submit(full, layout_.chunk.planes);
+    submit(full, placement_.planes_per_chunk());
   }
 }
 
@@ -96,22 +101,30 @@ void ArrayWriter::submit_last_row() {
     rows_.give_back(*row);
     return;
   }
-  std::uint32_t inner_planes_stored = layout_.chunk.planes;
-  if (row->row == 0 && layout_.chunks_per_shard_t == 1) {
-    // Shorter than one t-chunk: store a t-chunk of exactly the frames
-    // recorded instead of padding to the full plane count.
-    publisher_.set_chunk_planes(row->frames);
-    inner_planes_stored = row->frames;
-  } else {
-    // Padding of a buffer that may hold an earlier row's frames.
-    row->clear_planes_from(row->frames);
+  // Padding of a buffer that may hold an earlier row's frames: the
+  // places of the frames this row did not get.
+  for (std::uint64_t frame = row->frames; frame < placement_.frames_per_row(); ++frame)
+    for (std::uint32_t colour = 0; colour < layout_.axes.colours; ++colour) {
+      const FramePlacement::Spot spot = placement_.place(frame, colour);
+      row->clear_plane(spot.plane_chunk, spot.plane);
+    }
+  std::uint64_t planes_stored = placement_.planes_per_chunk();
+  const Axis& append = layout_.axes.axes[layout_.axes.append];
+  if (row->row == 0 && append.shard == 1 && layout_.axes.append == 0) {
+    // Shorter than one chunk: store a chunk of exactly the steps recorded
+    // (a partial last one included) instead of padding to the full chunk.
+    // The append axis is outermost, so its steps are a prefix of each chunk.
+    const std::uint64_t frames_per_step = layout_.axes.frames_per_step();
+    const std::uint64_t steps = (row->frames + frames_per_step - 1) / frames_per_step;
+    publisher_.set_append_chunk(steps);
+    planes_stored = planes_stored / append.chunk * steps;
   }
-  submit(*row, inner_planes_stored);
+  submit(*row, planes_stored);
 }
 
-void ArrayWriter::submit(ChunkRow& row, std::uint32_t inner_planes_stored) {
-  const std::size_t jobs = layout_.sharded() ? shards_.shards_per_row() : grid_.chunks_per_row();
-  auto job = std::make_shared<RowJob>(row, inner_planes_stored, jobs);
+void ArrayWriter::submit(ChunkRow& row, std::uint64_t planes_stored) {
+  const std::size_t jobs = layout_.axes.sharded() ? shards_.shards_per_row() : grid_.chunks_per_row();
+  auto job = std::make_shared<RowJob>(row, planes_stored, jobs);
   for (std::size_t i = 0; i < jobs; ++i) context_.pool.submit([this, job, i] { run(*job, i); });
 }
 
@@ -119,7 +132,7 @@ void ArrayWriter::run(RowJob& job, std::size_t index) {
   // The dataset ends at the last row completed before a failure.
   if (job.to_write(dropping_pending_rows_) && !context_.failure.failed()) {
     try {
-      if (layout_.sharded())
+      if (layout_.axes.sharded())
         write_shard(job, index);
       else
         write_chunk(job, index);
@@ -132,10 +145,12 @@ void ArrayWriter::run(RowJob& job, std::size_t index) {
 
 void ArrayWriter::write_chunk(RowJob& job, std::size_t index) {
   const ChunkPosition position = grid_.position(index);
-  const std::string key = layout_.zarr_version == 3
-                              ? chunk_key_v3(layout_.path, job.row.row, position.c, position.y, position.x)
-                              : chunk_key_v2(layout_.path, job.row.row, position.c, position.y, position.x);
-  const std::span<const std::byte> raw = job.row.chunk(index, job.inner_planes_stored);
+  std::vector<std::uint64_t> indices = placement_.chunk_indices(job.row.row, position.plane_chunk);
+  indices.push_back(position.y);
+  indices.push_back(position.x);
+  const std::string key = layout_.zarr_version == 3 ? chunk_key_v3(layout_.path, indices)
+                                                    : chunk_key_v2(layout_.path, indices);
+  const std::span<const std::byte> raw = job.row.chunk(index, job.planes_stored);
   if (!context_.codecs.stores_as_is()) {
     // One scratch buffer per worker thread, reused for every chunk.
     thread_local LargeBuffer encoded;
@@ -154,10 +169,9 @@ void ArrayWriter::write_chunk(RowJob& job, std::size_t index) {
 
 void ArrayWriter::write_shard(RowJob& job, std::size_t index) {
   thread_local LargeBuffer encoded;  // one per worker thread, reused for every shard
-  const Shard shard = shards_.assemble(job.row, index, job.inner_planes_stored, encoded);
+  const Shard shard = shards_.assemble(job.row, index, job.planes_stored, encoded);
   if (shard.empty()) return;  // nothing but fill: a missing shard reads the same
-  const ShardPosition at = shards_.position(index);
-  context_.store.put_parts(chunk_key_v3(layout_.path, job.row.row, at.c, at.y, at.x), shard.parts());
+  context_.store.put_parts(chunk_key_v3(layout_.path, shards_.shard_indices(job.row.row, index)), shard.parts());
   context_.bytes_written += shard.bytes();
   job.bytes_stored += shard.bytes();
   ++context_.chunks_written;

@@ -14,6 +14,8 @@
 #include "zarr/chunk_row.hh"
 #include "zarr/codec_chain.hh"
 #include "zarr/failure.hh"
+#include "zarr/frame_placement.hh"
+#include "zarr/image_axes.hh"
 #include "zarr/metadata_publisher.hh"
 #include "zarr/row_pool.hh"
 #include "zarr/shard_writer.hh"
@@ -26,14 +28,10 @@ struct ArrayLayout {
   std::string path;  // "0", "1", ...
   int zarr_version = 2;
   DataType data_type = DataType::uint8;
-  std::uint32_t channels = 1, height = 0, width = 0;
-  ChunkShape chunk;  // the inner chunk when sharded
-  std::uint32_t chunks_per_shard_t = 1, chunks_per_shard_y = 1, chunks_per_shard_x = 1;
+  ImageAxes axes;  // shape, chunks (inner, when sharded), shards; axes.sample_size matches data_type
   // The array's attributes (v2: its .zattrs; null: none, as for pyramid levels).
   nlohmann::json attributes = nlohmann::json::object();
   MetadataPublisher::BeforeWrite before_write;  // see MetadataPublisher
-
-  bool sharded() const { return chunks_per_shard_t * chunks_per_shard_y * chunks_per_shard_x > 1; }
 };
 
 // What every array of a dataset shares.
@@ -66,9 +64,10 @@ class ArrayWriter {
   // buffer is with the workers. Throws the recording's failure or
   // Error(cancelled); nothing has changed then, and it may be called again.
   void prepare_row();
-  // Copies a frame (already checked) into the row being filled, after
-  // prepare_row() when needed; hands a full row to the workers. Throws as
-  // prepare_row() does.
+  // Copies a frame (already checked: one plane per colour) into the row
+  // being filled, where its place in the acquisition sequence puts it,
+  // after prepare_row() when needed; hands a full row to the workers.
+  // Throws as prepare_row() does.
   void append(const FrameView& frame);
   // Hands the partial last row to the workers (caller thread, once).
   void submit_last_row();
@@ -86,15 +85,15 @@ class ArrayWriter {
 
  private:
   struct RowJob;
-  std::uint32_t row_planes() const { return grid_.chunk().planes; }
-  void submit(ChunkRow& row, std::uint32_t inner_planes_stored);
+  void submit(ChunkRow& row, std::uint64_t planes_stored);
   void run(RowJob& job, std::size_t index);
   void write_chunk(RowJob& job, std::size_t index);
   void write_shard(RowJob& job, std::size_t index);
   void finish_row(RowJob& job);
 
   const ArrayLayout layout_;
-  const ChunkGrid grid_;  // chunks of one row buffer: (row planes, tile height, tile width)
+  const FramePlacement placement_;
+  const ChunkGrid grid_;  // the chunks of one row buffer
   const std::size_t sample_size_;
   WriteContext context_;
   const ShardWriter shards_;

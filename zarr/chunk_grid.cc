@@ -10,8 +10,8 @@ std::uint32_t ceil_div(std::uint32_t a, std::uint32_t b) { return (a + b - 1) / 
 
 }  // namespace
 
-ChunkGrid::ChunkGrid(std::uint32_t channels, std::uint32_t height, std::uint32_t width, ChunkShape chunk)
-    : channels_(channels),
+ChunkGrid::ChunkGrid(std::size_t plane_chunks, std::uint32_t height, std::uint32_t width, ChunkShape chunk)
+    : plane_chunks_(plane_chunks),
       height_(height),
       width_(width),
       chunk_(chunk),
@@ -23,7 +23,7 @@ ChunkPosition ChunkGrid::position(std::size_t index) const {
   position.x = std::uint32_t(index % chunks_x_);
   index /= chunks_x_;
   position.y = std::uint32_t(index % chunks_y_);
-  position.c = std::uint32_t(index / chunks_y_);
+  position.plane_chunk = index / chunks_y_;
   return position;
 }
 

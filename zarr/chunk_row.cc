@@ -45,34 +45,30 @@ ChunkRow::ChunkRow(const ChunkGrid& grid, std::size_t sample_size)
       bytes_(chunk_bytes_ * grid.chunks_per_row()),
       data_(bytes_) {}
 
-void ChunkRow::copy_frame(std::uint32_t plane, const FrameView& frame) {
+void ChunkRow::copy_plane(std::size_t plane_chunk, std::uint64_t plane, const PlaneView& source, bool swap_bytes) {
   const CopySamples copy = copier_for(sample_size_);
-  const bool swap = frame.swap_bytes && sample_size_ > 1;
+  const bool swap = swap_bytes && sample_size_ > 1;
   const ChunkShape& shape = grid_.chunk();
-  for (std::uint32_t c = 0; c < grid_.channels(); ++c) {
-    const PlaneView& source = frame.channels[c];
-    for (std::uint32_t y = 0; y < grid_.height(); ++y) {
-      const std::uint32_t chunk_y = y / shape.height;
-      const std::size_t row_in_chunk = y - chunk_y * shape.height;
-      const std::byte* source_row = source.data + std::ptrdiff_t(y) * source.row_stride;
-      for (std::uint32_t chunk_x = 0; chunk_x < grid_.chunks_along_x(); ++chunk_x) {
-        std::byte* destination = chunk_begin(grid_.index({c, chunk_y, chunk_x})) + plane * plane_bytes_ +
-                                 row_in_chunk * shape.width * sample_size_;
-        const std::byte* from = source_row + std::ptrdiff_t(chunk_x) * shape.width * source.pixel_stride;
-        copy(destination, from, grid_.valid_width(chunk_x), source.pixel_stride, swap);
-      }
+  for (std::uint32_t y = 0; y < grid_.height(); ++y) {
+    const std::uint32_t chunk_y = y / shape.height;
+    const std::size_t row_in_chunk = y - chunk_y * shape.height;
+    const std::byte* source_row = source.data + std::ptrdiff_t(y) * source.row_stride;
+    for (std::uint32_t chunk_x = 0; chunk_x < grid_.chunks_along_x(); ++chunk_x) {
+      std::byte* destination = chunk_begin(grid_.index({plane_chunk, chunk_y, chunk_x})) + plane * plane_bytes_ +
+                               row_in_chunk * shape.width * sample_size_;
+      const std::byte* from = source_row + std::ptrdiff_t(chunk_x) * shape.width * source.pixel_stride;
+      copy(destination, from, grid_.valid_width(chunk_x), source.pixel_stride, swap);
     }
   }
 }
 
-void ChunkRow::clear_planes_from(std::uint32_t first_plane) {
-  const std::uint32_t planes = grid_.chunk().planes;
-  if (first_plane >= planes) return;
-  for (std::size_t i = 0; i < grid_.chunks_per_row(); ++i)
-    std::memset(chunk_begin(i) + first_plane * plane_bytes_, 0, (planes - first_plane) * plane_bytes_);
+void ChunkRow::clear_plane(std::size_t plane_chunk, std::uint64_t plane) {
+  for (std::uint32_t chunk_y = 0; chunk_y < grid_.chunks_along_y(); ++chunk_y)
+    for (std::uint32_t chunk_x = 0; chunk_x < grid_.chunks_along_x(); ++chunk_x)
+      std::memset(chunk_begin(grid_.index({plane_chunk, chunk_y, chunk_x})) + plane * plane_bytes_, 0, plane_bytes_);
 }
 
-std::span<const std::byte> ChunkRow::chunk(std::size_t index, std::uint32_t planes) const {
+std::span<const std::byte> ChunkRow::chunk(std::size_t index, std::uint64_t planes) const {
   return {chunk_begin(index), std::size_t(planes) * plane_bytes_};
 }
 

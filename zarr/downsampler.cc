@@ -183,6 +183,17 @@ void downsample(DownsampleMethod method, const PlaneView& in, std::uint32_t widt
   }
 }
 
+template <typename T>
+void combine_pairs(DownsampleMethod method, const std::byte* first, const std::byte* second, std::byte* out,
+                   std::size_t samples) {
+  for (std::size_t i = 0; i < samples; ++i) {
+    // A pair is a block with its right sample and no row below.
+    const Block<T> pair{load<T>(first + i * sizeof(T)), load<T>(second + i * sizeof(T)), T(), T(), true, false};
+    const T value = combine(method, pair);
+    std::memcpy(out + i * sizeof(T), &value, sizeof(T));
+  }
+}
+
 }  // namespace
 
 void downsample_plane(DataType type, DownsampleMethod method, const PlaneView& in, std::uint32_t width,
@@ -197,6 +208,24 @@ void downsample_plane(DataType type, DownsampleMethod method, const PlaneView& i
     case DataType::int64: break;  // frame-table columns, never images: a mean in double would round them
   }
   throw Error(ErrorCode::invalid_frame, std::string("no downsampling for ") + to_string(type) + " samples");
+}
+
+}  // namespace zarr
+
+namespace zarr {
+
+void combine_planes(DataType type, DownsampleMethod method, const std::byte* first, const std::byte* second,
+                    std::byte* out, std::size_t samples) {
+  switch (type) {
+    case DataType::uint8: return combine_pairs<std::uint8_t>(method, first, second, out, samples);
+    case DataType::int8: return combine_pairs<std::int8_t>(method, first, second, out, samples);
+    case DataType::uint16: return combine_pairs<std::uint16_t>(method, first, second, out, samples);
+    case DataType::int16: return combine_pairs<std::int16_t>(method, first, second, out, samples);
+    case DataType::float32: return combine_pairs<float>(method, first, second, out, samples);
+    case DataType::uint64:
+    case DataType::int64: break;
+  }
+  throw Error(ErrorCode::invalid_setting, std::string("no z downsampling for ") + to_string(type));
 }
 
 }  // namespace zarr

@@ -26,4 +26,11 @@ constexpr std::uint32_t half_extent(std::uint32_t extent) { return (extent + 1) 
 void downsample_plane(DataType type, DownsampleMethod method, const PlaneView& in, std::uint32_t width,
                       std::uint32_t height, std::byte* out);
 
+// One z step of a pyramid (Settings::downsample_z): `samples` samples of
+// two planes (z = 2i and 2i + 1 of the level above) become one, by the same
+// rules as a 2x2 block of two samples (mean: half to even; decimate: the
+// first; min, max).
+void combine_planes(DataType type, DownsampleMethod method, const std::byte* first, const std::byte* second,
+                    std::byte* out, std::size_t samples);
+
 }  // namespace zarr

@@ -11,15 +11,6 @@ namespace zarr {
 
 namespace {
 
-std::uint64_t round_up(std::uint64_t extent, std::uint64_t tile) { return (extent + tile - 1) / tile * tile; }
-
-// Bytes of one padded frame of a level: whole tiles in y and x, every channel.
-std::uint64_t padded_frame_bytes(const Settings& settings, std::uint32_t width, std::uint32_t height,
-                                 const ChunkShape& chunk) {
-  return round_up(width, chunk.width) * round_up(height, chunk.height) * settings.channels *
-         sample_size(settings.data_type);
-}
-
 std::optional<std::uint64_t> read_number(const std::string& path) {
   std::ifstream file(path);
   std::string text;
@@ -82,26 +73,10 @@ std::string mib(std::uint64_t bytes) { return std::to_string((bytes + (1 << 20) 
 
 }  // namespace
 
-std::uint64_t row_buffer_bytes(const Settings& settings, const Level& level) {
-  return std::uint64_t(level.chunk.planes) * settings.chunks_per_shard_t *
-         padded_frame_bytes(settings, level.width, level.height, level.chunk);
-}
-
-std::uint64_t recording_memory(const Settings& settings, const std::vector<Level>& levels) {
+std::uint64_t recording_memory(const Settings& settings, const std::vector<ImageAxes>& levels) {
   std::uint64_t row = 0;
-  for (const Level& level : levels) row += row_buffer_bytes(settings, level);
+  for (const ImageAxes& level : levels) row += level.row_bytes();
   return (1 + std::uint64_t(settings.rows_in_flight)) * row;
-}
-
-std::uint32_t planes_within_default_memory(const Settings& settings, const ChunkShape& tile) {
-  // What one plane of every level's row buffers costs (padded tiles make
-  // the pyramid's levels more than a quarter of the one above).
-  std::uint64_t per_plane = 0;
-  for (const Level& level : pyramid_levels(settings, {1, tile.height, tile.width}))
-    per_plane += padded_frame_bytes(settings, level.width, level.height, level.chunk);
-  per_plane *= std::max(1u, settings.chunks_per_shard_t) * (1 + std::uint64_t(settings.rows_in_flight));
-  return std::uint32_t(
-      std::clamp<std::uint64_t>(default_recording_memory / std::max<std::uint64_t>(per_plane, 1), 1, UINT32_MAX));
 }
 
 std::optional<std::uint64_t> memory_available() {
@@ -110,24 +85,28 @@ std::optional<std::uint64_t> memory_available() {
   return cgroup ? cgroup : system;
 }
 
-void check_recording_memory(const Settings& settings, const std::vector<Level>& levels,
+void check_recording_memory(const Settings& settings, const std::vector<ImageAxes>& levels,
                             std::optional<std::uint64_t> available) {
   const std::uint64_t needed = recording_memory(settings, levels);
   if (!available || needed <= *available) return;
-  const ChunkShape& chunk = levels.front().chunk;
+  const ImageAxes& full = levels.front();
+  const Axis& append = full.axes[full.append];
   std::string drivers = settings.tile_planes ? "\"tile-planes\" (" + std::to_string(settings.tile_planes) + ")"
-                                             : "\"max-bytes-per-chunk\" (" + std::to_string(chunk.planes) + " planes)";
-  if (settings.chunks_per_shard_t > 1)
-    drivers += ", \"chunks-per-shard-t\" (" + std::to_string(settings.chunks_per_shard_t) + ")";
+                                             : "\"max-bytes-per-chunk\" (" + std::to_string(append.chunk) + " " +
+                                                   append.name + " per chunk)";
+  if (full.frames_per_step() > 1)
+    drivers += ", \"dimensions\" (" + std::to_string(full.frames_per_step()) + " frames per " + append.name + ")";
+  if (append.shard > 1) drivers += ", \"chunks-per-shard-t\" (" + std::to_string(append.shard) + ")";
   if (settings.rows_in_flight > 1) drivers += ", rows in flight (" + std::to_string(settings.rows_in_flight) + ")";
   if (levels.size() > 1) drivers += ", \"multiscale\" (" + std::to_string(levels.size()) + " levels)";
   throw Error(ErrorCode::insufficient_memory,
               "the recording needs " + mib(needed) + " for its chunk rows (" +
-                  std::to_string(1 + settings.rows_in_flight) + " rows of " + std::to_string(chunk.planes) +
-                  " planes of " + std::to_string(settings.width) + "x" + std::to_string(settings.height) +
-                  " frames), more than the " + mib(*available) +
+                  std::to_string(1 + settings.rows_in_flight) + " rows of " + std::to_string(full.frames_per_row()) +
+                  " frames of " + std::to_string(settings.width) + "x" + std::to_string(settings.height) +
+                  "), more than the " + mib(*available) +
                   " this process may still use (cgroup limit or MemAvailable). It is set by " + drivers +
-                  ": lower tile-planes (or leave it 0 and lower max-bytes-per-chunk), or chunks-per-shard-t");
+                  ": lower tile-planes (or leave it 0 and lower max-bytes-per-chunk), the chunk or shard of the "
+                  "append dimension, or chunks-per-shard-t");
 }
 
 }  // namespace zarr

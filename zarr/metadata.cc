@@ -78,8 +78,8 @@ json array_v3(const ArrayMetadata& array) {
 
 namespace {
 
-std::string chunk_key(std::string key, std::uint64_t t, std::uint32_t c, std::uint32_t y, std::uint32_t x) {
-  for (std::uint64_t index : {t, std::uint64_t(c), std::uint64_t(y), std::uint64_t(x)}) {
+std::string chunk_key(std::string key, std::span<const std::uint64_t> indices) {
+  for (std::uint64_t index : indices) {
     key += '/';
     key += std::to_string(index);
   }
@@ -88,12 +88,12 @@ std::string chunk_key(std::string key, std::uint64_t t, std::uint32_t c, std::ui
 
 }  // namespace
 
-std::string chunk_key_v2(const std::string& path, std::uint64_t t, std::uint32_t c, std::uint32_t y, std::uint32_t x) {
-  return chunk_key(path, t, c, y, x);
+std::string chunk_key_v2(const std::string& path, std::span<const std::uint64_t> indices) {
+  return chunk_key(path, indices);
 }
 
-std::string chunk_key_v3(const std::string& path, std::uint64_t t, std::uint32_t c, std::uint32_t y, std::uint32_t x) {
-  return chunk_key(path + "/c", t, c, y, x);
+std::string chunk_key_v3(const std::string& path, std::span<const std::uint64_t> indices) {
+  return chunk_key(path + "/c", indices);
 }
 
 std::string to_text(const json& document) { return document.dump(-1, ' ', true); }

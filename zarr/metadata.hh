@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -14,10 +15,11 @@
 namespace zarr {
 
 // One array of the dataset: an image (a pyramid level), whose dimensions
-// are (t, c, y, x), or a column of the frame table (t). The first dimension
-// is the one that grows as frames are appended.
+// are those of its ImageAxes (by default (t, c, y, x)), or a column of the
+// frame table (t). The dimension `append` grows as frames are appended.
 struct ArrayMetadata {
   std::vector<std::uint64_t> shape = {0, 1, 1, 1};
+  std::size_t append = 0;  // the dimension that grows
   std::vector<std::uint64_t> chunks = {1, 1, 1, 1};                 // with sharding: the inner chunk
   std::vector<std::string> dimension_names = {"t", "c", "y", "x"};  // v3 only
   DataType data_type = DataType::uint8;
@@ -45,10 +47,10 @@ nlohmann::json group_v3(const nlohmann::json& attributes);
 // An array's zarr.json: chunk_grid is the shard shape when sharded.
 nlohmann::json array_v3(const ArrayMetadata& array);
 
-// Key of chunk (t, c, y, x) of the array at `path`, "/" separated:
-// v2 "0/t/c/y/x", v3 (default chunk key encoding) "0/c/t/c/y/x".
-std::string chunk_key_v2(const std::string& path, std::uint64_t t, std::uint32_t c, std::uint32_t y, std::uint32_t x);
-std::string chunk_key_v3(const std::string& path, std::uint64_t t, std::uint32_t c, std::uint32_t y, std::uint32_t x);
+// Key of the chunk at `indices` (one per dimension) of the array at `path`,
+// "/" separated: v2 "0/t/c/y/x", v3 (default chunk key encoding) "0/c/t/c/y/x".
+std::string chunk_key_v2(const std::string& path, std::span<const std::uint64_t> indices);
+std::string chunk_key_v3(const std::string& path, std::span<const std::uint64_t> indices);
 
 // Compact JSON with every non-ASCII character escaped (\uXXXX): zarr-python
 // 2.13 decodes metadata as ASCII.

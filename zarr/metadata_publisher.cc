@@ -11,19 +11,21 @@ std::span<const std::byte> as_bytes(const std::string& text) {
 }  // namespace
 
 MetadataPublisher::MetadataPublisher(Store& store, std::string path, int zarr_version, ArrayMetadata metadata,
-                                     OnPublished on_published, BeforeWrite before_write)
+                                     OnPublished on_published, BeforeWrite before_write,
+                                     std::uint64_t frames_per_step)
     : store_(store),
       path_(std::move(path)),
       zarr_version_(zarr_version),
       on_published_(std::move(on_published)),
       before_write_(std::move(before_write)),
+      frames_per_step_(frames_per_step),
       metadata_(std::move(metadata)) {
   std::lock_guard lock(mutex_);
-  metadata_.shape[0] = 0;
-  write_locked();
+  metadata_.shape[metadata_.append] = 0;
+  write_locked(0);
 }
 
-void MetadataPublisher::row_finished(std::uint64_t row, std::uint32_t frames, std::uint64_t bytes) {
+void MetadataPublisher::row_finished(std::uint64_t row, std::uint64_t frames, std::uint64_t bytes) {
   std::unique_lock lock(mutex_);
   finished_rows_[row] = {frames, bytes};
   if (publishing_) return;  // the thread publishing now publishes this row too, in its turn
@@ -31,9 +33,10 @@ void MetadataPublisher::row_finished(std::uint64_t row, std::uint32_t frames, st
   try {
     while (!finished_rows_.empty() && finished_rows_.begin()->first == published_.rows) {
       const FinishedRow& next = finished_rows_.begin()->second;
-      metadata_.shape[0] = published_.frames + next.frames;
-      write_locked();
-      published_ = {published_.rows + 1, metadata_.shape[0], published_.bytes + next.bytes};
+      const std::uint64_t frames = published_.frames + next.frames / frames_per_step_ * frames_per_step_;
+      metadata_.shape[metadata_.append] = frames / frames_per_step_;
+      write_locked(frames);
+      published_ = {published_.rows + 1, frames, published_.bytes + next.bytes};
       finished_rows_.erase(finished_rows_.begin());
       if (on_published_) {
         // Before the next row is written, so that the metadata on disk is
@@ -46,24 +49,24 @@ void MetadataPublisher::row_finished(std::uint64_t row, std::uint32_t frames, st
     }
   } catch (...) {
     if (!lock.owns_lock()) lock.lock();
-    metadata_.shape[0] = published_.frames;
+    metadata_.shape[metadata_.append] = published_.frames / frames_per_step_;
     publishing_ = false;
     throw;
   }
   publishing_ = false;
 }
 
-void MetadataPublisher::set_chunk_planes(std::uint32_t planes) {
+void MetadataPublisher::set_append_chunk(std::uint64_t steps) {
   std::lock_guard lock(mutex_);
-  metadata_.chunks[0] = planes;
+  metadata_.chunks[metadata_.append] = steps;
 }
 
 void MetadataPublisher::publish_final(std::uint64_t frames) {
   std::lock_guard lock(mutex_);
-  if (frames == 0) metadata_.chunks[0] = 1;  // nothing recorded: the smallest valid t-chunk
-  metadata_.shape[0] = frames;
-  write_locked();
-  published_.frames = frames;
+  if (frames == 0) metadata_.chunks[metadata_.append] = 1;  // nothing recorded: the smallest valid chunk
+  metadata_.shape[metadata_.append] = frames / frames_per_step_;
+  write_locked(frames);
+  published_.frames = frames / frames_per_step_ * frames_per_step_;
 }
 
 PublishedShape MetadataPublisher::published() const {
@@ -71,8 +74,8 @@ PublishedShape MetadataPublisher::published() const {
   return published_;
 }
 
-void MetadataPublisher::write_locked() {
-  if (before_write_) before_write_(metadata_.shape[0], metadata_.attributes);
+void MetadataPublisher::write_locked(std::uint64_t frames) {
+  if (before_write_) before_write_(frames, metadata_.attributes);
   if (zarr_version_ == 3) {
     store_.put(path_ + "/zarr.json", as_bytes(to_text(array_v3(metadata_))));
     return;

@@ -17,8 +17,8 @@ namespace zarr {
 
 // What the metadata says is on disk, after a row was published.
 struct PublishedShape {
-  std::uint64_t rows = 0;    // t-chunk rows (shard rows when sharded) the shape covers
-  std::uint64_t frames = 0;  // the shape along t
+  std::uint64_t rows = 0;    // rows along the append axis (shard rows when sharded) the shape covers
+  std::uint64_t frames = 0;  // the frames of the shape along the append axis (its steps times frames per step)
   std::uint64_t bytes = 0;   // chunk (or shard) bytes stored for those rows
   bool operator==(const PublishedShape&) const = default;
 };
@@ -36,47 +36,53 @@ class MetadataPublisher {
   using BeforeWrite = std::function<void(std::uint64_t frames, nlohmann::json& attributes)>;
 
   // Writes the metadata at `path` (the array's folder) with a shape of no
-  // frames. With Zarr v2, non-null attributes go to .zattrs, written before
-  // .zarray whenever they change. Throws the store's zarr::Error.
+  // frames. Each index of the append dimension (metadata.append) holds
+  // `frames_per_step` frames. With Zarr v2, non-null attributes go to
+  // .zattrs, written before .zarray whenever they change. Throws the
+  // store's zarr::Error.
   MetadataPublisher(Store& store, std::string path, int zarr_version, ArrayMetadata metadata, OnPublished on_published,
-                    BeforeWrite before_write = {});
+                    BeforeWrite before_write = {}, std::uint64_t frames_per_step = 1);
 
   MetadataPublisher(const MetadataPublisher&) = delete;
   MetadataPublisher& operator=(const MetadataPublisher&) = delete;
 
-  // Row `row`, holding `frames` frames in `bytes` stored bytes, is stored: publishes it and the
+  // Row `row`, holding `frames` frames in `bytes` stored bytes, is stored
+  // (the shape covers its whole steps only): publishes it and the
   // finished rows after it once every earlier row is published, each row's
   // metadata written then announced before the next one's. Any thread; a
   // row another thread is publishing rows for is left to that thread.
   // Throws the store's zarr::Error or the callback's exception (the rows
   // not published stay waiting).
-  void row_finished(std::uint64_t row, std::uint32_t frames, std::uint64_t bytes = 0);
+  void row_finished(std::uint64_t row, std::uint64_t frames, std::uint64_t bytes = 0);
 
-  // The t-chunk of a recording shorter than one: exactly its frames
-  // instead of padding to the full plane count. Before that row finishes.
-  void set_chunk_planes(std::uint32_t planes);
+  // The chunk along the append axis of a recording shorter than one: exactly
+  // its steps instead of padding. Before that row finishes.
+  void set_append_chunk(std::uint64_t steps);
 
-  // Writes the metadata with `frames` along t, once every row is published
-  // (close). With no frames, the t-chunk becomes 1, the smallest valid one.
+  // Writes the metadata with the whole steps of `frames`, once every row is
+  // published (close); BeforeWrite is told all `frames` (a last, partial
+  // step's frames are stored past the shape). With no frames, the chunk
+  // along the append axis becomes 1, the smallest valid one.
   void publish_final(std::uint64_t frames);
 
   PublishedShape published() const;
 
  private:
-  void write_locked();
+  void write_locked(std::uint64_t frames);
 
   Store& store_;
   const std::string path_;
   const int zarr_version_;
   const OnPublished on_published_;
   const BeforeWrite before_write_;
+  const std::uint64_t frames_per_step_;
 
   mutable std::mutex mutex_;
   ArrayMetadata metadata_;
   nlohmann::json attributes_written_;  // v2: what .zattrs holds (null: not written yet)
   PublishedShape published_;
   struct FinishedRow {
-    std::uint32_t frames;
+    std::uint64_t frames;
     std::uint64_t bytes;
   };
   std::map<std::uint64_t, FinishedRow> finished_rows_;  // waiting for earlier rows

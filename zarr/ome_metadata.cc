@@ -6,12 +6,11 @@ namespace zarr {
 
 using nlohmann::json;
 
-OmeImage ome_image(const Settings& settings, std::vector<Level> levels) {
+OmeImage ome_image(const Settings& settings, std::vector<ImageAxes> levels) {
   OmeImage image;
   image.levels = std::move(levels);
-  image.pixel_size_y_um = settings.pixel_size_y_um;
-  image.pixel_size_x_um = settings.pixel_size_x_um;
   image.frame_interval_s = settings.frame_interval_s;
+  image.downsample_z = settings.downsample_z;
   image.method = settings.downsample_method;
   return image;
 }
@@ -30,34 +29,44 @@ const char* method_description(DownsampleMethod method) {
   return "";
 }
 
+const char* z_method_description(DownsampleMethod method) {
+  switch (method) {
+    case DownsampleMethod::mean:
+      return "mean of each pair of z planes (2z, 2z+1) of the level above, rounded half to even; an odd last plane "
+             "is kept as it is";
+    case DownsampleMethod::decimate: return "the even z planes (2z) of the level above";
+    case DownsampleMethod::min: return "minimum of each pair of z planes of the level above (an odd last plane kept)";
+    case DownsampleMethod::max: return "maximum of each pair of z planes of the level above (an odd last plane kept)";
+  }
+  return "";
+}
+
 }  // namespace
 
 json ome_multiscale(const OmeImage& image) {
-  json time_axis = {{"name", "t"}, {"type", "time"}};
-  if (image.frame_interval_s > 0) time_axis["unit"] = "second";
-  const json axes = json::array({
-      time_axis,
-      {{"name", "c"}, {"type", "channel"}},
-      {{"name", "y"}, {"type", "space"}, {"unit", "micrometer"}},
-      {{"name", "x"}, {"type", "space"}, {"unit", "micrometer"}},
-  });
-  const double time_scale = image.frame_interval_s > 0 ? image.frame_interval_s : 1.0;
-  const Level& full = image.levels.front();
+  json axes = json::array();
+  for (const Axis& axis : image.levels.front().axes) {
+    json entry = {{"name", axis.name}};
+    if (axis.kind != DimensionKind::other) entry["type"] = to_string(axis.kind);  // a custom axis has no type
+    if (axis.kind == DimensionKind::space) entry["unit"] = "micrometer";
+    if (axis.kind == DimensionKind::time && image.frame_interval_s > 0) entry["unit"] = "second";
+    axes.push_back(entry);
+  }
   json datasets = json::array();
   for (std::size_t k = 0; k < image.levels.size(); ++k) {
-    const Level& level = image.levels[k];
-    const double factor_y = double(full.height) / level.height;
-    const double factor_x = double(full.width) / level.width;
-    const json scale = {
-        {"type", "scale"},
-        {"scale", {time_scale, 1.0, image.pixel_size_y_um * factor_y, image.pixel_size_x_um * factor_x}}};
+    json factors = json::array();
+    for (const Axis& axis : image.levels[k].axes) factors.push_back(axis.scale);
+    const json scale = {{"type", "scale"}, {"scale", factors}};
     datasets.push_back({{"path", level_path(k)}, {"coordinateTransformations", json::array({scale})}});
   }
   json multiscale = {{"name", "0"}, {"axes", axes}, {"datasets", datasets}};
   if (image.levels.size() > 1) {
     multiscale["type"] = to_string(image.method);
+    std::string description = method_description(image.method);
+    if (image.downsample_z && z_axis(image.levels.front()) != ImageAxes::none)
+      description += std::string("; then z: ") + z_method_description(image.method);
     multiscale["metadata"] = {{"method", std::string("zarr::downsample_plane ") + to_string(image.method)},
-                              {"description", method_description(image.method)}};
+                              {"description", description}};
   }
   if (!image.evenly_spaced)
     multiscale["metadata"]["time"] =

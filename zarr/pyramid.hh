@@ -1,25 +1,24 @@
 // The arrays of a dataset: level 0 is the full frame; with multiscale each
 // next level halves y and x of the one before (odd sizes round up) until a
 // level fits in one tile. Every level has level 0's tile size clamped to its
-// own extent and level 0's plane count, so all levels' t-chunk rows hold the
-// same frames. Time and channel are never downsampled.
+// own extent and level 0's chunks along the other axes, so all levels' rows
+// hold the same frames. With downsample_z, each level also halves its space
+// axis above y and x (z; odd sizes round up), its chunk clamped to the new
+// size. Time and channel are never downsampled.
 #pragma once
 
-#include <cstdint>
 #include <vector>
 
-#include "zarr/chunk_grid.hh"
+#include "zarr/image_axes.hh"
 #include "zarr/settings.hh"
 
 namespace zarr {
 
-struct Level {
-  std::uint32_t width = 0;
-  std::uint32_t height = 0;
-  ChunkShape chunk;  // the (inner) chunk of this level's array
-};
+// Level k's axes (array "k"), each with its OME scale; expects validated
+// settings and level 0's axes.
+std::vector<ImageAxes> pyramid_levels(const Settings& settings, const ImageAxes& full);
 
-// Expects validated settings and the level 0 chunk validate() derived.
-std::vector<Level> pyramid_levels(const Settings& settings, ChunkShape tile);
+// The storage axis of kind space above y and x, or ImageAxes::none.
+std::size_t z_axis(const ImageAxes& axes);
 
 }  // namespace zarr

@@ -65,11 +65,18 @@ const SettingSpec table[] = {
      TextSetting{[](Settings& s) -> std::string& { return s.location; }}},
     {"overwrite", "Overwrite", "Replace an existing Zarr dataset at the location (anything else is never removed)",
      FlagSetting{[](Settings& s) -> bool& { return s.overwrite; }}},
+    {"dimensions", "Dimensions",
+     "Acquisition dimensions above y and x, slowest first, comma separated, each name[:kind][:size][:chunk][:shard] "
+     "(kinds time, channel, space, other); the first grows (a size ends the recording). Stored in OME-NGFF order "
+     "(t, c, z, y, x). E.g. t,c:channel:2,z:space:50:10. Default t,c: the frame's channels along c",
+     TextSetting{[](Settings& s) -> std::string& { return s.dimensions; }}},
     {"tile-width", "Tile width", "Chunk width in pixels (0 = whole frame)",
      NumberSetting<std::uint32_t>{[](Settings& s) -> std::uint32_t& { return s.tile_width; }, 0, UINT32_MAX}},
     {"tile-height", "Tile height", "Chunk height in pixels (0 = whole frame)",
      NumberSetting<std::uint32_t>{[](Settings& s) -> std::uint32_t& { return s.tile_height; }, 0, UINT32_MAX}},
-    {"tile-planes", "Tile planes", "Frames per chunk (0 = as many as fit in max-bytes-per-chunk, at least 1)",
+    {"tile-planes", "Tile planes",
+     "Chunk extent along the append dimension: frames per chunk, or time points with dimensions (0 = as many as "
+     "fit in max-bytes-per-chunk, at least 1)",
      NumberSetting<std::uint32_t>{[](Settings& s) -> std::uint32_t& { return s.tile_planes; }, 0, UINT32_MAX}},
     {"max-bytes-per-chunk", "Max bytes per chunk", "Upper bound of an uncompressed chunk, used when tile-planes is 0",
      NumberSetting<std::uint64_t>{[](Settings& s) -> std::uint64_t& { return s.max_bytes_per_chunk; }, 0, UINT64_MAX}},
@@ -86,6 +93,9 @@ const SettingSpec table[] = {
      NumberSetting<double>{[](Settings& s) -> double& { return s.pixel_size_x_um; }, DBL_MIN, DBL_MAX}},
     {"pixel-size-y", "Pixel size y", "Pixel height in micrometers (OME-NGFF scale)",
      NumberSetting<double>{[](Settings& s) -> double& { return s.pixel_size_y_um; }, DBL_MIN, DBL_MAX}},
+    {"pixel-size-z", "Pixel size z",
+     "The z step in micrometers: the OME-NGFF scale of a space dimension above y and x",
+     NumberSetting<double>{[](Settings& s) -> double& { return s.pixel_size_z_um; }, DBL_MIN, DBL_MAX}},
     {"metadata", "Metadata",
      "A JSON object stored as the array's user attributes (0/.zattrs; with zarr-version=3 the attributes of "
      "0/zarr.json)",
@@ -115,6 +125,10 @@ const SettingSpec table[] = {
      NumberSetting<std::uint32_t>{[](Settings& s) -> std::uint32_t& { return s.chunks_per_shard_t; }, 1, 65536}},
     {"multiscale", "Multiscale", "Also write arrays 1, 2, ... halving y and x per level until one fits in a tile",
      FlagSetting{[](Settings& s) -> bool& { return s.multiscale; }}},
+    {"downsample-z", "Downsample z",
+     "With multiscale, each level also halves the space dimension above y and x (z) by pairs of planes, unless "
+     "it is the append dimension",
+     FlagSetting{[](Settings& s) -> bool& { return s.downsample_z; }}},
     {"downsample-method", "Downsample method", "How each pyramid level is computed from 2x2 blocks",
      ChoiceSetting{[] { return std::span<const Choice>(downsample_choices); },
                    [](const Settings& s) { return int(s.downsample_method); },

@@ -178,7 +178,8 @@ std::string short_number(double value) {
 void check_pyramid_scales(const Settings& s) {
   if (!s.multiscale) return;
   const std::pair<const char*, double> sizes[] = {{"pixel-size-y", s.pixel_size_y_um},
-                                                  {"pixel-size-x", s.pixel_size_x_um}};
+                                                  {"pixel-size-x", s.pixel_size_x_um},
+                                                  {"pixel-size-z", s.pixel_size_z_um}};
   for (const auto& [name, size] : sizes)
     if (!std::isfinite(size * max_frame_extent))
       reject(name, short_number(size) + " um times a pyramid level's factor (up to " +
@@ -212,6 +213,7 @@ nlohmann::json check_without_geometry(const Settings& s) {
     reject("chunks-per-shard-t", "with \"chunks-per-shard-y\" and \"chunks-per-shard-x\" gives " +
                                      std::to_string(per_shard) + " chunks per shard, more than " +
                                      std::to_string(max_chunks_per_shard));
+  check_dimensions(s);  // after the shard settings: an error names the setting the user gave
   if (!std::isfinite(s.frame_interval_s) || s.frame_interval_s < 0)
     reject("frame-interval", "must be 0 (unknown) or a positive number of seconds");
   check_pyramid_scales(s);
@@ -243,19 +245,22 @@ CheckedSettings validate(const Settings& s) {
   check_extent("channels", s.channels, max_channels);
   if (sample_size(s.data_type) == 0) reject("data-type", "unknown data type");
 
-  checked.chunk = derive_chunk_shape(s);
-  const std::uint64_t chunk_bytes =
-      std::uint64_t(checked.chunk.planes) * checked.chunk.height * checked.chunk.width * sample_size(s.data_type);
+  checked.axes = image_axes(s);
+  const std::uint64_t chunk_bytes = checked.axes.chunk_bytes();
   if (chunk_bytes > std::uint64_t(BLOSC_MAX_BUFFERSIZE))
-    reject(s.tile_planes ? "tile-planes" : "max-bytes-per-chunk", "gives chunks of " + std::to_string(chunk_bytes) +
-                                                                      " bytes, more than the limit of " +
-                                                                      std::to_string(BLOSC_MAX_BUFFERSIZE) + " bytes");
-  // A shard row holds planes * chunks_per_shard_t frames, counted in 32 bits.
-  const std::uint64_t shard_planes = std::uint64_t(checked.chunk.planes) * s.chunks_per_shard_t;
-  if (shard_planes > UINT32_MAX)
-    reject("chunks-per-shard-t", "times " + std::to_string(checked.chunk.planes) + " frames per chunk gives " +
-                                     std::to_string(shard_planes) + " frames per shard, more than " +
-                                     std::to_string(UINT32_MAX));
+    reject(s.tile_planes ? "tile-planes" : "max-bytes-per-chunk",
+           "gives chunks of " + std::to_string(chunk_bytes) + " bytes (" + std::to_string(checked.axes.planes_per_chunk()) +
+               " planes of " + std::to_string(checked.axes.y().chunk) + "x" + std::to_string(checked.axes.x().chunk) +
+               "), more than the limit of " + std::to_string(BLOSC_MAX_BUFFERSIZE) +
+               " bytes; lower it, or the chunks given in \"dimensions\"");
+  // Rows are counted in 64 bits: a row larger than any memory is refused
+  // before its size could wrap (the memory admission refuses the rest).
+  const double row_bytes = double(chunk_bytes) * double(checked.axes.plane_chunks_per_row()) *
+                           std::ceil(double(s.width) / checked.axes.x().chunk) *
+                           std::ceil(double(s.height) / checked.axes.y().chunk);
+  if (row_bytes > 1e18)
+    reject("dimensions", "a row of chunks along \"" + checked.axes.axes[checked.axes.append].name + "\" would hold " +
+                             short_number(row_bytes) + " bytes");
   return checked;
 }
 
@@ -269,22 +274,6 @@ std::vector<SettingNotice> setting_notices(const Settings& s) {
                                    ") is larger than the frame (" + std::to_string(extent) + "); using " +
                                    std::to_string(extent) + "."});
   return notices;
-}
-
-ChunkShape derive_chunk_shape(const Settings& settings) {
-  ChunkShape shape;
-  shape.width = clamp_tile(settings.tile_width, settings.width);
-  shape.height = clamp_tile(settings.tile_height, settings.height);
-  shape.planes = settings.tile_planes;
-  if (shape.planes == 0) {
-    const std::uint64_t plane_bytes = std::uint64_t(shape.width) * shape.height * sample_size(settings.data_type);
-    const std::uint64_t planes = settings.max_bytes_per_chunk / plane_bytes;
-    // Small tiles would make deep chunks and rows of gigabytes: the rows
-    // of a recording stay within default_recording_memory.
-    shape.planes = std::min(std::uint32_t(std::clamp<std::uint64_t>(planes, 1, UINT32_MAX)),
-                            planes_within_default_memory(settings, shape));
-  }
-  return shape;
 }
 
 std::string s3_region(const S3Options& options) { return options.region.empty() ? "us-east-1" : options.region; }

@@ -10,7 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "zarr/chunk_grid.hh"
+#include "zarr/dimensions.hh"
+#include "zarr/image_axes.hh"
 
 namespace zarr {
 
@@ -48,7 +49,8 @@ struct S3Options {
   std::uint64_t multipart_threshold = 64ull << 20;  // objects larger than this use multipart upload; >= 5 MiB
 };
 
-// Dimensions are (t, c, y, x); t grows as frames are appended.
+// The array's dimensions are the acquisition dimensions (by default t and
+// c) in OME-NGFF order, then y and x; see zarr/dimensions.hh.
 struct Settings {
   std::string location;    // the dataset's root directory, or "s3://bucket/path/name.zarr"
   S3Options s3;            // used when location starts with "s3://"
@@ -57,11 +59,18 @@ struct Settings {
   DataType data_type = DataType::uint8;
   std::uint32_t width = 0;
   std::uint32_t height = 0;
-  std::uint32_t channels = 1;
+  std::uint32_t channels = 1;  // planes in each frame (a colour format's channels)
 
-  // Chunk shape (tile_planes, 1, tile_height, tile_width). 0 or larger than
-  // the frame means the whole extent; tile_planes 0 derives the plane count
-  // from max_bytes_per_chunk.
+  // How frames fold into the array: the acquisition dimensions above y and
+  // x, slowest first, the first one appended along (zarr/dimensions.hh).
+  // The frame's own channels come fastest along the channel dimension (or
+  // along an added "c" axis when no dimension is of kind channel).
+  std::string dimensions = default_dimensions;
+
+  // Chunk extent along y, x and the append dimension. 0 or larger than the
+  // frame means the whole extent; tile_planes 0 derives the append chunk
+  // (and a space dimension's, when its own is not given) from
+  // max_bytes_per_chunk (see image_axes()).
   std::uint32_t tile_width = 0;
   std::uint32_t tile_height = 0;
   std::uint32_t tile_planes = 0;
@@ -71,7 +80,8 @@ struct Settings {
 
   // 2 (.zarray/.zattrs per node) or 3 (one zarr.json per node).
   int zarr_version = 2;
-  // Zarr v3 sharding: a shard file holds this many chunks along t, y and x.
+  // Zarr v3 sharding: a shard file holds this many chunks along the append
+  // dimension (t), y and x, and along the others as the dimensions say.
   // All 1 means no sharding codec (one file per chunk). Only with version 3.
   std::uint32_t chunks_per_shard_t = 1;
   std::uint32_t chunks_per_shard_y = 1;
@@ -81,6 +91,9 @@ struct Settings {
   // round up) until a level fits in one tile. See docs/zarr-library.md.
   bool multiscale = false;
   DownsampleMethod downsample_method = DownsampleMethod::mean;
+  // The levels halve a space dimension above y and x (z) too, when it is
+  // not the append dimension (zarr/pyramid.hh).
+  bool downsample_z = false;
 
   // Seconds between frames, for the OME-NGFF time scale; 0 = unknown (the
   // time axis then counts frames: scale 1, no unit).
@@ -93,6 +106,7 @@ struct Settings {
 
   double pixel_size_x_um = 1.0;
   double pixel_size_y_um = 1.0;
+  double pixel_size_z_um = 1.0;  // the z step: the OME scale of a space dimension above y and x
 
   std::string user_metadata_json;  // empty, or a JSON object for 0/.zattrs
 
@@ -133,7 +147,7 @@ void check_settings(const Settings& settings);
 
 // What the checks derived, so that nothing derives it again.
 struct CheckedSettings {
-  ChunkShape chunk;                // level 0's (inner) chunk: the one clamp of the tile sizes
+  ImageAxes axes;                  // level 0's axes: the one application of the dimensions and the chunk rule
   nlohmann::json user_attributes;  // user_metadata_json parsed, {} when empty
 };
 
@@ -148,11 +162,6 @@ struct SettingNotice {
   std::string message;
 };
 std::vector<SettingNotice> setting_notices(const Settings& settings);
-
-// The rule of Settings: a tile width/height of 0 or larger than the frame is
-// the whole extent; tile_planes 0 is floor(max_bytes_per_chunk / tile bytes),
-// at least 1. Expects width, height and the sample size to be non-zero.
-ChunkShape derive_chunk_shape(const Settings& settings);
 
 // "us-east-1" when the region is empty.
 std::string s3_region(const S3Options& options);

@@ -30,56 +30,70 @@ std::uint64_t Shard::bytes() const {
   return total;
 }
 
-ShardWriter::ShardWriter(const ChunkGrid& row_grid, std::uint32_t inner_planes, ShardShape shape,
-                         std::size_t sample_size, const CodecChain& codecs)
+ShardWriter::ShardWriter(const ChunkGrid& row_grid, const ImageAxes& axes, const CodecChain& codecs)
     : row_grid_(row_grid),
-      inner_planes_(inner_planes),
-      shape_(shape),
-      sample_size_(sample_size),
       codecs_(codecs),
-      shards_y_(ceil_div(row_grid.chunks_along_y(), shape.y)),
-      shards_x_(ceil_div(row_grid.chunks_along_x(), shape.x)) {}
-
-ShardPosition ShardWriter::position(std::size_t shard) const {
-  return {std::uint32_t(shard / shards_x_ / shards_y_), std::uint32_t(shard / shards_x_ % shards_y_),
-          std::uint32_t(shard % shards_x_)};
+      sample_size_(axes.sample_size),
+      append_(axes.append),
+      frames_per_inner_chunk_(axes.axes[axes.append].chunk * axes.frames_per_step()) {
+  counts_ = axes.plane_chunk_counts();
+  counts_.push_back(row_grid.chunks_along_y());
+  counts_.push_back(row_grid.chunks_along_x());
+  for (std::size_t j = 0; j < counts_.size(); ++j) {
+    shape_.push_back(axes.axes[j].shard);
+    shards_.push_back(ceil_div(counts_[j], shape_[j]));
+    shards_per_row_ *= shards_[j];
+    inner_chunks_ *= shape_[j];
+  }
 }
 
-Shard ShardWriter::assemble(const ChunkRow& row, std::size_t shard, std::uint32_t inner_planes_stored,
+std::vector<std::uint64_t> ShardWriter::shard_indices(std::uint64_t row, std::size_t shard) const {
+  std::vector<std::uint64_t> indices(counts_.size());
+  for (std::size_t j = counts_.size(); j-- > 0;) {
+    indices[j] = shard % shards_[j];
+    shard /= shards_[j];
+  }
+  indices[append_] = row;
+  return indices;
+}
+
+Shard ShardWriter::assemble(const ChunkRow& row, std::size_t shard, std::uint64_t planes_stored,
                             LargeBuffer& scratch) const {
-  const ShardPosition at = position(shard);
+  const std::vector<std::uint64_t> at = shard_indices(0, shard);
   const std::size_t plane_bytes = row_grid_.samples_per_plane_of_chunk() * sample_size_;
-  const std::size_t inner_bytes = std::size_t(inner_planes_stored) * plane_bytes;
-  if (!codecs_.stores_as_is()) scratch.grow_to(shape_.inner_chunks() * codecs_.max_encoded_size(inner_bytes));
+  const std::size_t inner_bytes = std::size_t(planes_stored) * plane_bytes;
+  if (!codecs_.stores_as_is()) scratch.grow_to(inner_chunks_ * codecs_.max_encoded_size(inner_bytes));
   std::size_t scratch_used = 0;
 
   Shard out;
-  ShardIndex index(shape_.inner_chunks());
+  ShardIndex index(inner_chunks_);
   std::uint64_t offset = 0;
-  for (std::uint32_t t = 0; t < shape_.t; ++t) {
-    // Inner t-chunks past the frames of a last, partial row lie outside the array.
-    if (std::uint64_t(t) * inner_planes_ >= row.frames) break;
-    for (std::uint32_t y = 0; y < shape_.y; ++y) {
-      const std::uint32_t chunk_y = at.y * shape_.y + y;
-      if (chunk_y >= row_grid_.chunks_along_y()) break;  // ragged bottom: outside the array
-      for (std::uint32_t x = 0; x < shape_.x; ++x) {
-        const std::uint32_t chunk_x = at.x * shape_.x + x;
-        if (chunk_x >= row_grid_.chunks_along_x()) break;  // ragged right edge
-        const std::span<const std::byte> raw =
-            row.chunk(row_grid_.index({at.c, chunk_y, chunk_x}), row_grid_.chunk().planes)
-                .subspan(std::size_t(t) * inner_planes_ * plane_bytes, inner_bytes);
-        if (all_zero(raw)) continue;  // reads as the fill value 0
-        std::span<const std::byte> stored = raw;
-        if (!codecs_.stores_as_is()) {
-          std::span<std::byte> encoded{scratch.data() + scratch_used, codecs_.max_encoded_size(inner_bytes)};
-          stored = encoded.first(codecs_.encode(raw, encoded));
-          scratch_used += stored.size();
-        }
-        index.set((std::size_t(t) * shape_.y + y) * shape_.x + x, offset, stored.size());
-        out.chunks.push_back(stored);
-        offset += stored.size();
-      }
+  std::vector<std::uint32_t> local(counts_.size(), 0);  // the inner chunk's position within the shard
+  for (std::size_t inner = 0; inner < inner_chunks_; ++inner) {
+    for (std::size_t j = counts_.size(), rest = inner; j-- > 0;) {
+      local[j] = std::uint32_t(rest % shape_[j]);
+      rest /= shape_[j];
     }
+    // Its position in the row buffer's lattice; outside the array: left out.
+    bool inside = std::uint64_t(local[append_]) * frames_per_inner_chunk_ < row.frames;
+    std::size_t buffer_chunk = 0;
+    for (std::size_t j = 0; j < counts_.size() && inside; ++j) {
+      const std::uint64_t global = at[j] * shape_[j] + local[j];
+      inside = global < counts_[j];
+      buffer_chunk = buffer_chunk * counts_[j] + global;
+    }
+    if (!inside) continue;
+    const std::span<const std::byte> raw = row.chunk(buffer_chunk, planes_stored);
+    if (all_zero(raw)) continue;  // reads as the fill value 0
+    std::span<const std::byte> stored = raw;
+    if (!codecs_.stores_as_is()) {
+      std::span<std::byte> encoded{scratch.data() + scratch_used, codecs_.max_encoded_size(inner_bytes)};
+      stored = encoded.first(codecs_.encode(raw, encoded));
+      scratch_used += stored.size();
+    }
+    index.set(inner, offset, stored.size());
+    out.chunks.push_back(stored);
+    offset += stored.size();
   }
   if (!out.empty()) out.index = index.encode();
   return out;

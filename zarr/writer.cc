@@ -23,6 +23,7 @@
 #include "zarr/pyramid.hh"
 #include "zarr/s3_location.hh"
 #include "zarr/thread_pool.hh"
+#include "zarr/z_pairs.hh"
 
 namespace zarr {
 
@@ -49,8 +50,8 @@ struct FramePlanes {
 
 // The pyramid's levels, once their row buffers are known to fit in the
 // memory the process may use: before anything at the location is touched.
-std::vector<Level> admitted_levels(const Settings& settings, const ChunkShape& chunk) {
-  std::vector<Level> levels = pyramid_levels(settings, chunk);
+std::vector<ImageAxes> admitted_levels(const Settings& settings, const ImageAxes& full) {
+  std::vector<ImageAxes> levels = pyramid_levels(settings, full);
   check_recording_memory(settings, levels, memory_available());
   return levels;
 }
@@ -89,6 +90,7 @@ class Writer::Impl {
   bool cancel_requested() const { return cancellation_.cancelled(); }
   void abort();
   Stats stats() const;
+  bool complete() const { return frame_limit_ && frames_ >= frame_limit_; }
 
  private:
   void check_frame(const FrameView& frame) const;
@@ -104,7 +106,9 @@ class Writer::Impl {
   const CheckedSettings checked_;
   const RowWrittenCallback on_row_written_;
   const std::size_t sample_size_;
-  const std::vector<Level> levels_;
+  const std::vector<ImageAxes> levels_;
+  const std::uint64_t frames_per_step_;  // level 0's frames per index of the append dimension
+  const std::uint64_t frame_limit_;      // frames that end the recording (a bounded append dimension); 0 = none
   const CodecChain codecs_;
   // Before the store: held before the location is touched, released last.
   const std::unique_ptr<DatasetLock> lock_;
@@ -118,6 +122,8 @@ class Writer::Impl {
   bool finished_ = false;                  // the final metadata is written (close) or the rows dropped (abort)
   std::vector<FramePlanes> level_frames_;  // [k] for level k >= 1; [0] for a byte-swapped level 0
   std::vector<FramePlanes> blank_frame_;   // gap-policy fill's stand-in, made at the first gap
+  std::vector<std::unique_ptr<ZPairs>> z_pairs_;  // [k]: level k's z step (downsample_z), or null
+  std::vector<std::uint64_t> level_frames_in_;    // [k]: frames level k has been given
 
   FrameRecord record_;
   std::unique_ptr<FrameTable> table_;     // with settings.frame_table
@@ -143,7 +149,9 @@ Writer::Impl::Impl(const Settings& settings, std::unique_ptr<Store> store, RowWr
       checked_(validate(settings_)),
       on_row_written_(std::move(on_row_written)),
       sample_size_(sample_size(settings.data_type)),
-      levels_(admitted_levels(settings_, checked_.chunk)),
+      levels_(admitted_levels(settings_, checked_.axes)),
+      frames_per_step_(checked_.axes.frames_per_step()),
+      frame_limit_(checked_.axes.append_size * frames_per_step_),
       codecs_(make_codec_chain(settings.compression, settings.data_type)),
       lock_(lock_for(settings_, store != nullptr)),
       store_(store ? std::move(store) : make_store(settings_, &store_cancellation_)),
@@ -154,7 +162,9 @@ Writer::Impl::Impl(const Settings& settings, std::unique_ptr<Store> store, RowWr
   // metadata is written: a throw before discard() puts it back.
   const std::unique_ptr<DatasetReplacement> replaced = prepare_location(*store_, settings.overwrite);
   write_group_metadata(true);
-  if (settings.frame_table) table_ = std::make_unique<FrameTable>(*store_, settings_, checked_.chunk.planes);
+  if (settings.frame_table)
+    table_ = std::make_unique<FrameTable>(*store_, settings_,
+                                          checked_.axes.axes[checked_.axes.append].chunk * frames_per_step_);
 
   const WriteContext context{*store_, codecs_, pool_, failure_, bytes_written_, chunks_written_, cancellation_};
   for (std::size_t k = 0; k < levels_.size(); ++k) {
@@ -162,13 +172,7 @@ Writer::Impl::Impl(const Settings& settings, std::unique_ptr<Store> store, RowWr
     layout.path = level_path(k);
     layout.zarr_version = settings.zarr_version;
     layout.data_type = settings.data_type;
-    layout.channels = settings.channels;
-    layout.height = levels_[k].height;
-    layout.width = levels_[k].width;
-    layout.chunk = levels_[k].chunk;
-    layout.chunks_per_shard_t = settings.chunks_per_shard_t;
-    layout.chunks_per_shard_y = settings.chunks_per_shard_y;
-    layout.chunks_per_shard_x = settings.chunks_per_shard_x;
+    layout.axes = levels_[k];
     if (k == 0) {
       layout.attributes = checked_.user_attributes;
       layout.attributes[std::string(acquisition_key)] = record_.describe(0);
@@ -183,8 +187,16 @@ Writer::Impl::Impl(const Settings& settings, std::unique_ptr<Store> store, RowWr
                                       [this, k](const PublishedShape& shape) { rows_published(k, shape); }));
   }
 
-  for (std::size_t k = 0; k < levels_.size(); ++k)
-    level_frames_.emplace_back(k == 0 ? 0 : settings.channels, levels_[k].width, levels_[k].height, sample_size_);
+  for (std::size_t k = 0; k < levels_.size(); ++k) {
+    const std::uint32_t width = std::uint32_t(levels_[k].x().size), height = std::uint32_t(levels_[k].y().size);
+    level_frames_.emplace_back(k == 0 ? 0 : settings.channels, width, height, sample_size_);
+    const std::size_t z = z_axis(levels_[k]);
+    const bool halves_z = k > 0 && z != ImageAxes::none && levels_[k].axes[z].size < levels_[k - 1].axes[z].size;
+    z_pairs_.push_back(halves_z ? std::make_unique<ZPairs>(levels_[k - 1], z, width, height, settings.data_type,
+                                                           settings.downsample_method)
+                                : nullptr);
+  }
+  level_frames_in_.assign(levels_.size(), 0);
   if (replaced) replaced->discard();
 }
 
@@ -226,10 +238,16 @@ void Writer::Impl::check_frame(const FrameView& frame) const {
 void Writer::Impl::append(const FrameView& frame, const FrameStamp& stamp) {
   if (closed_) throw Error(ErrorCode::invalid_frame, "frame appended after the writer was closed");
   failure_.rethrow_if_failed();
+  if (complete())
+    throw Error(ErrorCode::invalid_frame, "frame appended after the recording was complete: \"" +
+                                              levels_[0].axes[levels_[0].append].name + "\" holds " +
+                                              std::to_string(levels_[0].append_size) + " (" +
+                                              std::to_string(frame_limit_) + " frames)");
   if (cancellation_.cancelled()) throw recording_interrupted("before this frame: it was not appended");
   check_frame(frame);
   if (settings_.gap_policy == GapPolicy::fill)
     if (const std::uint64_t gap = record_.gap_before(stamp)) fill_gap(gap, stamp);
+  if (complete()) return;  // the gap's blank frames completed the recording: this frame is past its end
   store_frame(frame, [&] { return record_.add(stamp); });
 }
 
@@ -244,7 +262,9 @@ void Writer::Impl::fill_gap(std::uint64_t gap, const FrameStamp& next) {
   if (blank_frame_.empty())
     blank_frame_.emplace_back(settings_.channels, settings_.width, settings_.height, sample_size_);
   // One at a time: a cancel() between two leaves the record and the image in step.
-  for (std::uint64_t i = 0; i < gap; ++i) store_frame(blank_frame_.front().view(), [&] { return record_.add_fill(); });
+  // A bounded recording ends where it ends, blank frames or not.
+  for (std::uint64_t i = 0; i < gap && !complete(); ++i)
+    store_frame(blank_frame_.front().view(), [&] { return record_.add_fill(); });
 }
 
 // `record` enters the frame in the record; it runs once the frame is sure
@@ -267,6 +287,20 @@ void Writer::Impl::store_frame(const FrameView& frame, Record record) {
 void Writer::Impl::describe_frames(std::uint64_t frames, nlohmann::json& attributes) {
   if (table_) table_->publish(frames);
   nlohmann::json record = record_.describe(frames);
+  // Which indices each stored frame has: its number in the order of the
+  // dimensions (the last fastest); the shape counts whole steps only.
+  nlohmann::json dimensions = nlohmann::json::array();
+  const ImageAxes& full = levels_[0];
+  for (std::size_t i = 0; i < full.acquisition.size(); ++i) {
+    const Axis& axis = full.axes[full.acquisition[i]];
+    dimensions.push_back({{"name", axis.name},
+                          {"kind", to_string(axis.kind)},
+                          {"size", i == 0 ? nlohmann::json(full.append_size ? nlohmann::json(full.append_size) : nullptr)
+                                          : nlohmann::json(full.acquisition_sizes[i])}});
+  }
+  record["dimensions"] = std::move(dimensions);
+  record["frames_per_step"] = frames_per_step_;
+  record["frames_past_shape"] = frames % frames_per_step_;
   const bool evenly_spaced = record["evenly_spaced"];
   attributes[std::string(acquisition_key)] = std::move(record);
   if (!evenly_spaced && !told_uneven_.exchange(true)) write_group_metadata(false);
@@ -295,10 +329,17 @@ void Writer::Impl::append_pyramid(const FrameView& frame) {
   for (std::size_t k = 1; k < levels_.size(); ++k) {
     FramePlanes& target = level_frames_[k];
     for (std::uint32_t c = 0; c < settings_.channels; ++c)
-      downsample_plane(settings_.data_type, settings_.downsample_method, source.channels[c], levels_[k - 1].width,
-                       levels_[k - 1].height, target.memory[c].data());
-    source = target.view();
-    arrays_[k]->append(source);
+      downsample_plane(settings_.data_type, settings_.downsample_method, source.channels[c],
+                       std::uint32_t(levels_[k - 1].x().size), std::uint32_t(levels_[k - 1].y().size),
+                       target.memory[c].data());
+    const FrameView halved = target.view();
+    const FrameView* next = &halved;
+    // Level k-1 got its frame number level_frames_in_[k-1] - 1 (level 0: this one).
+    if (z_pairs_[k]) next = z_pairs_[k]->add((k == 1 ? frames_.load() : level_frames_in_[k - 1] - 1), halved);
+    if (!next) return;  // waits for its z pair: no level below gets a frame now
+    arrays_[k]->append(*next);
+    ++level_frames_in_[k];
+    source = *next;
   }
 }
 
@@ -315,8 +356,8 @@ void Writer::Impl::rows_published(std::size_t level, const PublishedShape& shape
     Progress now;
     for (auto& shapes : published_) {
       while (shapes.front().rows < everywhere) shapes.pop_front();
-      now.frames = shapes.front().frames;
       now.bytes_written += shapes.front().bytes;
+      if (&shapes == &published_.front()) now.frames = shapes.front().frames;  // levels that halve z hold fewer
       shapes.pop_front();
     }
     now.bytes_in = now.frames * settings_.width * settings_.height * settings_.channels * sample_size_;
@@ -360,7 +401,7 @@ void Writer::Impl::close() {
   finished_ = true;
   failure_.rethrow_if_failed();
   try {
-    for (auto& array : arrays_) array->publish_final(frames_);
+    for (std::size_t k = 0; k < arrays_.size(); ++k) arrays_[k]->publish_final(k == 0 ? frames_.load() : level_frames_in_[k]);
     store_->flush();
   } catch (...) {
     failure_.record(std::current_exception());
@@ -421,5 +462,6 @@ void Writer::resume() { impl_->resume(); }
 void Writer::give_up_stalled_transfers() { impl_->give_up_stalled_transfers(); }
 void Writer::abort() { impl_->abort(); }
 Stats Writer::stats() const { return impl_->stats(); }
+bool Writer::complete() const { return impl_->complete(); }
 
 }  // namespace zarr

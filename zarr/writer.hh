@@ -96,6 +96,11 @@ class Writer {
 
   Stats stats() const;
 
+  // True once the append dimension holds the size the dimensions gave it
+  // (never for an unbounded one): append() then refuses frames, and the
+  // caller should close(). Caller thread.
+  bool complete() const;
+
  private:
   class Impl;
   std::unique_ptr<Impl> impl_;

@@ -453,7 +453,17 @@ static GstFlowReturn gst_zarr_sink_render(GstBaseSink* base, GstBuffer* buffer) 
         gst_segment_to_running_time(&base->segment, GST_FORMAT_TIME, GST_BUFFER_PTS(buffer));
     const bool first = recording.writer->stats().frames == 0;
     const FrameChannels channels(frame, recording.layout);
-    recording.writer->append(channels.view(), frame_stamp(sink, buffer, running_time, first));
+    if (!recording.writer->complete())
+      recording.writer->append(channels.view(), frame_stamp(sink, buffer, running_time, first));
+    if (recording.writer->complete()) {
+      // The append dimension has the size "dimensions" gave it: the dataset
+      // is finished now (a tee's other branches may go on), and upstream is
+      // told the stream ended here, as a source's num-buffers would.
+      recording.writer->close();
+      GST_INFO_OBJECT(sink, "the recording is complete after %" G_GUINT64_FORMAT " frames",
+                      guint64(recording.writer->stats().frames));
+      result = GST_FLOW_EOS;
+    }
   } catch (const zarr::Error& error) {
     if (error.code() == zarr::ErrorCode::cancelled) {
       // unlock(): a flush or a stop; the frame goes, as a flush drops it.

@@ -75,12 +75,14 @@ bool is_storable_object(const std::string& text) {
 
 void write_like_the_writer(const zarr::Settings& settings, const zarr::CheckedSettings& checked) {
   const json& user_attributes = checked.user_attributes;
-  const std::vector<zarr::Level> levels = zarr::pyramid_levels(settings, checked.chunk);
+  const std::vector<zarr::ImageAxes> levels = zarr::pyramid_levels(settings, checked.axes);
   const zarr::OmeImage image = zarr::ome_image(settings, levels);
 
   zarr::ArrayMetadata array;
-  array.shape = {3, 1, levels[0].height, levels[0].width};
-  array.chunks = {levels[0].chunk.planes, 1, levels[0].chunk.height, levels[0].chunk.width};
+  array.shape = levels[0].shape(3);
+  array.append = levels[0].append;
+  array.chunks = levels[0].chunks();
+  array.dimension_names = levels[0].names();
   array.data_type = settings.data_type;
   if (settings.zarr_version == 2) {
     check_written(zarr::zgroup_v2(), ".zgroup");

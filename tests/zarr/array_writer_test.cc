@@ -9,6 +9,7 @@
 
 #include "tests/zarr/memory_store.hh"
 #include "zarr/error.hh"
+#include "zarr/settings.hh"
 
 namespace zarr {
 namespace {
@@ -54,21 +55,32 @@ struct Recording {
   std::uint64_t bytes_published = 0;
 };
 
-ArrayLayout layout(std::uint32_t width, std::uint32_t height, ChunkShape chunk, int zarr_version = 2) {
+// A (t, c, y, x) uint8 array of one channel; shards along t, y and x.
+ArrayLayout layout(std::uint32_t width, std::uint32_t height, ChunkShape chunk, int zarr_version = 2,
+                   std::uint32_t shard_t = 1, std::uint32_t shard_y = 1, std::uint32_t shard_x = 1) {
+  Settings s;
+  s.width = width;
+  s.height = height;
+  s.tile_width = chunk.width;
+  s.tile_height = chunk.height;
+  s.tile_planes = std::uint32_t(chunk.planes);
+  s.zarr_version = zarr_version;
+  s.chunks_per_shard_t = shard_t;
+  s.chunks_per_shard_y = shard_y;
+  s.chunks_per_shard_x = shard_x;
   ArrayLayout layout;
   layout.path = "0";
   layout.zarr_version = zarr_version;
-  layout.width = width;
-  layout.height = height;
-  layout.chunk = chunk;
+  layout.axes = image_axes(s);
   return layout;
 }
 
 // A uint8 frame whose samples are `fill`, or 0 from column `zero_from` on.
 void append(ArrayWriter& array, const ArrayLayout& layout, std::uint8_t fill, std::uint32_t zero_from = ~0u) {
-  std::vector<std::byte> samples(std::size_t(layout.width) * layout.height);
-  for (std::size_t i = 0; i < samples.size(); ++i) samples[i] = std::byte(i % layout.width < zero_from ? fill : 0);
-  const PlaneView plane{samples.data(), std::ptrdiff_t(layout.width), 1};
+  const std::size_t width = layout.axes.x().size;
+  std::vector<std::byte> samples(width * layout.axes.y().size);
+  for (std::size_t i = 0; i < samples.size(); ++i) samples[i] = std::byte(i % width < zero_from ? fill : 0);
+  const PlaneView plane{samples.data(), std::ptrdiff_t(width), 1};
   array.append(FrameView{std::span(&plane, 1)});
 }
 
@@ -143,10 +155,8 @@ TEST(ArrayWriter, RecordingShorterThanOneRowStoresOnlyItsFrames) {
 
 TEST(ArrayWriter, ShardedRowsAreOneShardPerTileGroupAndFillShardsAreLeftOut) {
   Recording recording(2);
-  ArrayLayout sharded = layout(8, 4, {2, 2, 2}, 3);
-  sharded.chunks_per_shard_t = 2;
-  sharded.chunks_per_shard_y = 2;
-  sharded.chunks_per_shard_x = 2;  // shard rows of 4 frames; 2 shards across, the right one all fill
+  // Shard rows of 4 frames; 2 shards across, the right one all fill.
+  const ArrayLayout sharded = layout(8, 4, {2, 2, 2}, 3, 2, 2, 2);
   ArrayWriter array(sharded, 1, recording.context(), recording.recorder());
   for (std::uint8_t f = 1; f <= 6; ++f) append(array, sharded, f, 4);
   array.submit_last_row();

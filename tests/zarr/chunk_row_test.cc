@@ -17,9 +17,15 @@ std::uint16_t little_endian_u16(std::span<const std::byte> bytes, std::size_t at
   return std::uint16_t(std::uint16_t(bytes[at]) | std::uint16_t(bytes[at + 1]) << 8);
 }
 
-// 2 channels of 5 x 7 in chunks of 2 planes x 3 x 4: 2 x 2 tiles per
-// channel, ragged at the bottom (5 = 3 + 2) and the right (7 = 4 + 3).
+// 2 plane chunks (here: one per channel) of 5 x 7 in chunks of 2 planes x
+// 3 x 4: 2 x 2 tiles per plane chunk, ragged at the bottom (5 = 3 + 2) and
+// the right (7 = 4 + 3).
 const ChunkGrid grid(2, 5, 7, {2, 3, 4});
+
+// Channel c of the frame into plane `plane` of plane chunk c.
+void copy_frame(ChunkRow& row, std::uint32_t plane, const FrameView& frame) {
+  for (std::size_t c = 0; c < frame.channels.size(); ++c) row.copy_plane(c, plane, frame.channels[c], frame.swap_bytes);
+}
 
 // Checks every sample of every chunk: plane p holds frame frames[p] where
 // the frame is, 0 elsewhere (padding, or a plane not filled: frames[p] < 0).
@@ -58,7 +64,7 @@ TEST(ChunkRow, InterleavedBigEndianFrameWithRowPaddingLandsInOnDiskOrder) {
         sample[1] = std::byte(v & 0xFF);
       }
   const PlaneView planes[] = {{memory.data(), row_stride, 4}, {memory.data() + 2, row_stride, 4}};
-  row.copy_frame(1, FrameView{planes, true});
+  copy_frame(row, 1, FrameView{planes, true});
   expect_row_holds(row, {-1, 1});
 }
 
@@ -75,7 +81,7 @@ TEST(ChunkRow, PlanarFrameStoredBottomUpWithNegativeRowStride) {
         sample[1] = std::byte(v >> 8);
       }
   const PlaneView planes[] = {{memory[0].data() + 4 * 14, -14, 2}, {memory[1].data() + 4 * 14, -14, 2}};
-  row.copy_frame(0, FrameView{planes, false});
+  copy_frame(row, 0, FrameView{planes, false});
   expect_row_holds(row, {0, -1});
 }
 
@@ -84,23 +90,23 @@ TEST(ChunkRow, FourByteSamplesAreReversedWhenSwapped) {
   ChunkRow row(one_tile, 4);
   const std::vector<std::uint8_t> big_endian = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
   const PlaneView plane{reinterpret_cast<const std::byte*>(big_endian.data()), 12, 4};
-  row.copy_frame(0, FrameView{std::span(&plane, 1), true});
+  copy_frame(row, 0, FrameView{std::span(&plane, 1), true});
   const std::span<const std::byte> chunk = row.chunk(0, 1);
   const std::vector<std::uint8_t> expected = {4, 3, 2, 1, 8, 7, 6, 5, 12, 11, 10, 9, 0, 0, 0, 0};
   ASSERT_EQ(chunk.size(), expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(std::uint8_t(chunk[i]), expected[i]) << "byte " << i;
 }
 
-TEST(ChunkRow, ClearPlanesFromZeroesOnlyThoseOfEveryChunk) {
+TEST(ChunkRow, ClearPlaneZeroesOnlyThatPlaneOfEveryTile) {
   const ChunkGrid bytes_grid(1, 2, 3, {3, 2, 2});  // two tiles, the second half outside the frame
   ChunkRow row(bytes_grid, 1);
   for (std::uint32_t p = 0; p < 3; ++p) {
     const std::vector<std::byte> frame(6, std::byte(0xA0 + p));
     const PlaneView plane{frame.data(), 3, 1};
-    row.copy_frame(p, FrameView{std::span(&plane, 1)});
+    copy_frame(row, p, FrameView{std::span(&plane, 1)});
   }
-  row.clear_planes_from(3);  // none: nothing changes
-  row.clear_planes_from(1);
+  row.clear_plane(0, 1);
+  row.clear_plane(0, 2);
   for (std::size_t chunk = 0; chunk < 2; ++chunk) {
     const std::span<const std::byte> bytes = row.chunk(chunk, 3);
     ASSERT_EQ(bytes.size(), 12u);

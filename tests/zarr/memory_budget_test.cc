@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "zarr/error.hh"
+#include "zarr/pyramid.hh"
 
 namespace zarr {
 namespace {
@@ -16,23 +17,28 @@ Settings frames_1080p(std::uint32_t tile_width, std::uint32_t tile_height) {
   return settings;
 }
 
+// The chunk rule's extent along the append dimension (frames, by default).
+std::uint32_t append_chunk(const Settings& settings) {
+  const ImageAxes axes = image_axes(settings);
+  return axes.axes[axes.append].chunk;
+}
+
 TEST(MemoryBudgetTest, TheSeedsChunksKeepTheirDepth) {
   Settings seed = frames_1080p(960, 540);
   seed.max_bytes_per_chunk = 32 << 20;
-  EXPECT_EQ(derive_chunk_shape(seed).planes, 64u);
-  EXPECT_EQ(derive_chunk_shape(frames_1080p(960, 540)).planes, 129u);  // the default 64 MiB
+  EXPECT_EQ(append_chunk(seed), 64u);
+  EXPECT_EQ(append_chunk(frames_1080p(960, 540)), 129u);  // the default 64 MiB
 }
 
 TEST(MemoryBudgetTest, SmallTilesNoLongerMakeRowsOfGigabytes) {
   for (std::uint32_t tile : {256u, 64u, 16u}) {
     const Settings settings = frames_1080p(tile, tile);
-    const ChunkShape chunk = derive_chunk_shape(settings);
-    const std::vector<Level> levels = pyramid_levels(settings, chunk);
+    const std::vector<ImageAxes> levels = pyramid_levels(settings, image_axes(settings));
     EXPECT_LE(recording_memory(settings, levels), default_recording_memory) << tile;
     EXPECT_GT(recording_memory(settings, levels), default_recording_memory / 2) << tile;
   }
   // 256x256 tiles pad 1920x1080 to 2048x1280: 2 rows of 204 planes.
-  EXPECT_EQ(derive_chunk_shape(frames_1080p(256, 256)).planes, 204u);
+  EXPECT_EQ(append_chunk(frames_1080p(256, 256)), 204u);
 }
 
 TEST(MemoryBudgetTest, TheCapCountsShardsPyramidAndRowsInFlight) {
@@ -41,16 +47,14 @@ TEST(MemoryBudgetTest, TheCapCountsShardsPyramidAndRowsInFlight) {
   settings.chunks_per_shard_t = 4;
   settings.multiscale = true;
   settings.rows_in_flight = 3;
-  const ChunkShape chunk = derive_chunk_shape(settings);
-  EXPECT_LE(recording_memory(settings, pyramid_levels(settings, chunk)), default_recording_memory);
+  EXPECT_LE(recording_memory(settings, pyramid_levels(settings, image_axes(settings))), default_recording_memory);
 }
 
 TEST(MemoryBudgetTest, AnExplicitTilePlanesIsNotCappedButChecked) {
   Settings settings = frames_1080p(960, 540);
   settings.tile_planes = 1000;
-  const ChunkShape chunk = derive_chunk_shape(settings);
-  EXPECT_EQ(chunk.planes, 1000u);
-  const std::vector<Level> levels = pyramid_levels(settings, chunk);
+  EXPECT_EQ(append_chunk(settings), 1000u);
+  const std::vector<ImageAxes> levels = pyramid_levels(settings, image_axes(settings));
   EXPECT_EQ(recording_memory(settings, levels), 2ull * 1000 * 1920 * 1080);
   EXPECT_NO_THROW(check_recording_memory(settings, levels, std::nullopt));  // unknown: not refused
   EXPECT_NO_THROW(check_recording_memory(settings, levels, 5ull << 30));

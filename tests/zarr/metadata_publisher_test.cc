@@ -115,7 +115,7 @@ TEST(MetadataPublisher, ManyWorkersAnnounceEveryRowOnceInOrderOneAtATime) {
 TEST(MetadataPublisher, ShortRecordingAndEmptyRecordingFinalMetadata) {
   MemoryStore store;
   MetadataPublisher short_one(store, "0", 2, metadata_of_4_plane_chunks(), nullptr);
-  short_one.set_chunk_planes(3);
+  short_one.set_append_chunk(3);
   short_one.row_finished(0, 3);
   short_one.publish_final(3);
   EXPECT_EQ(store.json("0/.zarray")["shape"], nlohmann::json::parse("[3, 1, 8, 8]"));

@@ -1,5 +1,6 @@
 #include "zarr/metadata.hh"
 #include "zarr/ome_metadata.hh"
+#include "zarr/pyramid.hh"
 
 #include <gtest/gtest.h>
 
@@ -37,11 +38,21 @@ TEST(Metadata, DtypeStringsHaveByteOrder) {
   EXPECT_EQ(v2_dtype(DataType::float32), "<f4");
 }
 
+// The OME image of 1920x1080 frames as the writer makes it; `tile` 0: one level.
+OmeImage image_of(double pixel_y, double pixel_x, std::uint32_t tile = 0, const std::string& dimensions = "t,c") {
+  Settings s;
+  s.width = 1920;
+  s.height = 1080;
+  s.pixel_size_y_um = pixel_y;
+  s.pixel_size_x_um = pixel_x;
+  s.tile_width = s.tile_height = tile;
+  s.multiscale = tile != 0;
+  s.dimensions = dimensions;
+  return ome_image(s, pyramid_levels(s, image_axes(s)));
+}
+
 TEST(Metadata, RootAttributesAreOmeNgff04) {
-  OmeImage image;
-  image.levels = {{1920, 1080, {}}};
-  image.pixel_size_y_um = 0.5;
-  image.pixel_size_x_um = 0.25;
+  const OmeImage image = image_of(0.5, 0.25);
   EXPECT_EQ(ome_attributes_v04(image), json::parse(R"({"multiscales": [{
     "version": "0.4", "name": "0",
     "axes": [{"name": "t", "type": "time"}, {"name": "c", "type": "channel"},
@@ -92,11 +103,9 @@ TEST(MetadataV3, ShardedArrayGridIsTheShard) {
 }
 
 TEST(MetadataV3, GroupWithOmeNgff05Pyramid) {
-  OmeImage image;
-  image.levels = {{1920, 1080, {}}, {960, 540, {}}, {480, 270, {}}, {240, 135, {}}, {120, 68, {}}};
-  image.pixel_size_y_um = 0.5;
-  image.pixel_size_x_um = 2.0;
+  OmeImage image = image_of(0.5, 2.0, 128);  // 1920x1080 ... 120x68
   image.frame_interval_s = 0.05;
+  for (ImageAxes& level : image.levels) level.axes[0].scale = 0.05;
   image.method = DownsampleMethod::max;
   const json group = json::parse(to_text(group_v3(ome_attributes_v05(image))));
   EXPECT_EQ(group["zarr_format"], 3);
@@ -118,9 +127,11 @@ TEST(MetadataV3, GroupWithOmeNgff05Pyramid) {
 }
 
 TEST(Metadata, ChunkKeysUseSlashes) {
-  EXPECT_EQ(chunk_key_v2("0", 0, 0, 0, 0), "0/0/0/0/0");
-  EXPECT_EQ(chunk_key_v2("0", 12345678901ull, 2, 3, 14), "0/12345678901/2/3/14");
-  EXPECT_EQ(chunk_key_v3("2", 12345678901ull, 2, 3, 14), "2/c/12345678901/2/3/14");
+  EXPECT_EQ(chunk_key_v2("0", std::vector<std::uint64_t>{0, 0, 0, 0}), "0/0/0/0/0");
+  EXPECT_EQ(chunk_key_v2("0", std::vector<std::uint64_t>{12345678901ull, 2, 3, 14}), "0/12345678901/2/3/14");
+  EXPECT_EQ(chunk_key_v3("2", std::vector<std::uint64_t>{12345678901ull, 2, 3, 14}), "2/c/12345678901/2/3/14");
+  // Five dimensions (t, c, z, y, x).
+  EXPECT_EQ(chunk_key_v3("0", std::vector<std::uint64_t>{1, 0, 4, 2, 3}), "0/c/1/0/4/2/3");
 }
 
 TEST(Metadata, TextEscapesNonAscii) {

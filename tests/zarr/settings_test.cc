@@ -203,7 +203,7 @@ TEST(SettingNotices, TilesLargerThanTheFrameAreNamed) {
   ASSERT_EQ(notices.size(), 1u);
   EXPECT_EQ(notices[0].setting, "tile-width");
   EXPECT_NE(notices[0].message.find("using 64"), std::string::npos) << notices[0].message;
-  EXPECT_EQ(validate(s).chunk.width, 64u);
+  EXPECT_EQ(validate(s).axes.x().chunk, 64u);
 }
 
 TEST(Settings, SampleSizes) {

@@ -7,19 +7,56 @@
 
 #include "zarr/codec_registry.hh"
 #include "zarr/crc32c.hh"
+#include "zarr/frame_placement.hh"
+#include "zarr/settings.hh"
 #include "zarr/shard_index.hh"
 
 namespace zarr {
 namespace {
 
-// 2 channels of 4 x 6 samples (uint8), inner chunks of 2 planes x 2 x 2,
-// shards of 2 x 2 x 2 inner chunks: a row buffer of 4 planes, 2 x 3 inner
-// chunks per channel, 2 shards per channel whose second is half outside
-// the array (inner chunk column 3 does not exist).
+// 2 channels of 4 x 6 samples (uint8), inner chunks of 2 planes x 1
+// channel x 2 x 2, shards of 2 x 1 x 2 x 2 inner chunks: a row buffer of 4
+// frames, 2 x 2 x 3 inner chunks per channel, 2 shards per channel whose
+// second is half outside the array (inner chunk column 3 does not exist).
 constexpr std::uint32_t inner_planes = 2;
+struct ShardShape {
+  std::uint32_t t, y, x;
+  std::size_t inner_chunks() const { return std::size_t(t) * y * x; }
+};
 constexpr ShardShape shape{2, 2, 2};
+// Where a shard is: its indices along c, y and x.
+struct ShardPosition {
+  std::uint64_t c, y, x;
+};
 const CodecChain as_is;  // inner chunks stored as they are
-const ChunkGrid row_grid(2, 4, 6, {inner_planes * shape.t, 2, 2});
+
+ImageAxes axes_of(std::uint32_t shard_t) {
+  Settings s;
+  s.width = 6;
+  s.height = 4;
+  s.channels = 2;
+  s.tile_width = s.tile_height = 2;
+  s.tile_planes = inner_planes;
+  s.zarr_version = 3;
+  s.chunks_per_shard_t = shard_t;
+  s.chunks_per_shard_y = s.chunks_per_shard_x = 2;
+  return image_axes(s);
+}
+const ImageAxes axes = axes_of(shape.t);
+const FramePlacement placement(axes);
+const ChunkGrid row_grid(placement.plane_chunks_per_row(), 4, 6, {placement.planes_per_chunk(), 2, 2});
+
+ShardPosition position(const ShardWriter& writer, std::size_t shard) {
+  const std::vector<std::uint64_t> at = writer.shard_indices(0, shard);
+  return {at[1], at[2], at[3]};
+}
+
+void copy_frame(ChunkRow& row, const FramePlacement& where, std::uint64_t frame, const FrameView& view) {
+  for (std::uint32_t c = 0; c < view.channels.size(); ++c) {
+    const FramePlacement::Spot spot = where.place(frame, c);
+    row.copy_plane(spot.plane_chunk, spot.plane, view.channels[c], false);
+  }
+}
 
 // Frame f's sample: never 0, except channel 0's tile (1, 1) in every frame
 // and its tile (0, 0) in frames 2 and 3 (inner t-chunk 1): all-fill chunks.
@@ -38,7 +75,7 @@ void fill(ChunkRow& row, std::uint32_t frames) {
         for (std::uint32_t x = 0; x < 6; ++x) planes[c][y * 6 + x] = std::byte(value(f, c, y, x));
       views.push_back({planes[c].data(), 6, 1});
     }
-    row.copy_frame(f, FrameView{views});
+    copy_frame(row, placement, f, FrameView{views});
   }
   row.frames = frames;
 }
@@ -118,23 +155,23 @@ void expect_shard(const Shard& shard, ShardPosition at, std::uint32_t frames, st
 }
 
 TEST(ShardWriter, ShardsOfARowInCOrder) {
-  const ShardWriter writer(row_grid, inner_planes, shape, 1, as_is);
+  const ShardWriter writer(row_grid, axes, as_is);
   EXPECT_EQ(writer.shards_per_row(), 4u);
-  EXPECT_EQ(writer.position(0), (ShardPosition{0, 0, 0}));
-  EXPECT_EQ(writer.position(1), (ShardPosition{0, 0, 1}));
-  EXPECT_EQ(writer.position(2), (ShardPosition{1, 0, 0}));
-  EXPECT_EQ(writer.position(3), (ShardPosition{1, 0, 1}));
+  EXPECT_EQ(writer.shard_indices(0, 0), (std::vector<std::uint64_t>{0, 0, 0, 0}));
+  EXPECT_EQ(writer.shard_indices(0, 1), (std::vector<std::uint64_t>{0, 0, 0, 1}));
+  EXPECT_EQ(writer.shard_indices(0, 2), (std::vector<std::uint64_t>{0, 1, 0, 0}));
+  EXPECT_EQ(writer.shard_indices(7, 3), (std::vector<std::uint64_t>{7, 1, 0, 1}));
 }
 
 TEST(ShardWriter, IndexMatchesTheStoredChunksAndLeavesOutFillAndOutside) {
   ChunkRow row(row_grid, 1);
   fill(row, 4);
-  const ShardWriter writer(row_grid, inner_planes, shape, 1, as_is);
+  const ShardWriter writer(row_grid, axes, as_is);
   LargeBuffer scratch;
   for (std::size_t s = 0; s < writer.shards_per_row(); ++s) {
     SCOPED_TRACE("shard " + std::to_string(s));
     const Shard shard = writer.assemble(row, s, inner_planes, scratch);
-    expect_shard(shard, writer.position(s), 4, inner_planes, as_is);
+    expect_shard(shard, position(writer, s), 4, inner_planes, as_is);
   }
   // Channel 0's first shard: of its 8 inner chunks, tile (1, 1) is fill at
   // both t and tile (0, 0) at t = 1, so 5 are stored, uncompressed.
@@ -146,14 +183,14 @@ TEST(ShardWriter, IndexMatchesTheStoredChunksAndLeavesOutFillAndOutside) {
 }
 
 TEST(ShardWriter, PartialRowLeavesOutInnerTChunksPastItsFrames) {
-  const ShardWriter writer(row_grid, inner_planes, shape, 1, as_is);
+  const ShardWriter writer(row_grid, axes, as_is);
   LargeBuffer scratch;
   for (std::uint32_t frames : {1u, 2u, 3u}) {
     ChunkRow row(row_grid, 1);
     fill(row, frames);
     for (std::size_t s = 0; s < writer.shards_per_row(); ++s) {
       SCOPED_TRACE("frames " + std::to_string(frames) + " shard " + std::to_string(s));
-      expect_shard(writer.assemble(row, s, inner_planes, scratch), writer.position(s), frames, inner_planes, as_is);
+      expect_shard(writer.assemble(row, s, inner_planes, scratch), position(writer, s), frames, inner_planes, as_is);
     }
   }
 }
@@ -161,7 +198,7 @@ TEST(ShardWriter, PartialRowLeavesOutInnerTChunksPastItsFrames) {
 TEST(ShardWriter, ShardOfNothingButFillIsEmpty) {
   ChunkRow row(row_grid, 1);  // zeroed, never filled
   row.frames = 4;
-  const ShardWriter writer(row_grid, inner_planes, shape, 1, as_is);
+  const ShardWriter writer(row_grid, axes, as_is);
   LargeBuffer scratch;
   for (std::size_t s = 0; s < writer.shards_per_row(); ++s) {
     const Shard shard = writer.assemble(row, s, inner_planes, scratch);
@@ -174,25 +211,26 @@ TEST(ShardWriter, CompressedChunksDecodeToTheSamples) {
   const CodecChain codecs = make_codec_chain({"blosc-zstd", 5, Shuffle::byte}, DataType::uint8);
   ChunkRow row(row_grid, 1);
   fill(row, 4);
-  const ShardWriter writer(row_grid, inner_planes, shape, 1, codecs);
+  const ShardWriter writer(row_grid, axes, codecs);
   LargeBuffer scratch;
   for (std::size_t s = 0; s < writer.shards_per_row(); ++s) {
     SCOPED_TRACE("shard " + std::to_string(s));
-    expect_shard(writer.assemble(row, s, inner_planes, scratch), writer.position(s), 4, inner_planes, codecs);
+    expect_shard(writer.assemble(row, s, inner_planes, scratch), position(writer, s), 4, inner_planes, codecs);
   }
 }
 
 TEST(ShardWriter, ShortRecordingStoresOnlyThePlanesRecorded) {
   // One inner t-chunk per shard (as when chunks_per_shard_t is 1) holding 1
   // frame of 2 planes: stored chunks are 1 plane deep.
-  const ShardShape flat{1, 2, 2};
-  const ChunkGrid flat_grid(2, 4, 6, {inner_planes, 2, 2});
+  const ImageAxes flat = axes_of(1);
+  const FramePlacement flat_placement(flat);
+  const ChunkGrid flat_grid(flat_placement.plane_chunks_per_row(), 4, 6, {flat_placement.planes_per_chunk(), 2, 2});
   ChunkRow row(flat_grid, 1);
   const std::vector<std::byte> plane(24, std::byte{7});
   const PlaneView views[] = {{plane.data(), 6, 1}, {plane.data(), 6, 1}};
-  row.copy_frame(0, FrameView{views});
+  copy_frame(row, flat_placement, 0, FrameView{views});
   row.frames = 1;
-  const ShardWriter writer(flat_grid, inner_planes, flat, 1, as_is);
+  const ShardWriter writer(flat_grid, flat, as_is);
   LargeBuffer scratch;
   const Shard shard = writer.assemble(row, 0, 1, scratch);
   ASSERT_EQ(shard.chunks.size(), 4u);
