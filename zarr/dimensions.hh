@@ -35,7 +35,8 @@ inline constexpr const char* default_dimensions = "t,c";
 // and three space axes of which y and x are two).
 inline constexpr std::size_t max_dimensions = 3;
 
-// Parses the text form. A part left out (or empty, as in "t::4") takes its
+// Parses the text form. A part left out (or empty, as the kind in "t::4",
+// a t of size 4, or the size in "t:time::4", an unbounded t in chunks of 4) takes its
 // default: the kind from the name (t/time -> time, c/ch/channel -> channel,
 // z -> space, any other name -> other), the size 1 (unbounded for the first
 // dimension), the chunk and shard as above. Throws
