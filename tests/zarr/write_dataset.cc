@@ -156,6 +156,11 @@ int run(std::map<std::string, std::string>& options) {
   settings.frame_interval_s = options.count("frame-interval") ? std::stod(options["frame-interval"]) : 0.0;
   if (options.count("pixel-size-x")) settings.pixel_size_x_um = std::stod(options["pixel-size-x"]);
   if (options.count("pixel-size-y")) settings.pixel_size_y_um = std::stod(options["pixel-size-y"]);
+  if (options.count("pixel-size-z")) settings.pixel_size_z_um = std::stod(options["pixel-size-z"]);
+  // --dimensions=t,c:channel:2,z:space:5 folds the frames (frame n keeps
+  // formula(n, colour, y, x)); a bounded one ends the loop when complete.
+  if (options.count("dimensions")) settings.dimensions = options["dimensions"];
+  settings.downsample_z = number("downsample-z", 0) != 0;
   // --frame-numbers=0,1,4,...: the camera frame number of each frame handed
   // over (its pixels are then formula(number, ...)); the frame record and
   // table follow them. --gap-policy=fill|record, --frame-table=1.
@@ -192,7 +197,7 @@ int run(std::map<std::string, std::string>& options) {
       planes[c] = {memory[interleaved ? 0 : c].data() + (interleaved ? c * ss : 0), std::ptrdiff_t(row_stride),
                    std::ptrdiff_t(pixel_stride)};
 
-    for (std::uint64_t i = 0; i < frames; ++i) {
+    for (std::uint64_t i = 0; i < frames && !writer.complete(); ++i) {
       const std::uint64_t t = frame_numbers.empty() ? i : frame_numbers[i];
       zarr::FrameStamp stamp;
       if (!frame_numbers.empty()) {
