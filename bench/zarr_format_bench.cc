@@ -5,6 +5,11 @@
 //   v2-lz4  / v3s-lz4     the same with blosc-lz4 (clevel 1, byte shuffle)
 //   v3s-lz4-ms            v3s-lz4 plus the multiscale pyramid (mean)
 //   v2-lz4-ms             v2-lz4 plus the multiscale pyramid (mean)
+//   v2-lz4-z32            v2-lz4 with the frames folded into z stacks of 32
+//                         (dimensions t,z:space:32:32): chunks of 1 x 32 z x
+//                         256 x 256, the same bytes as the flat 32 planes
+//   v2-lz4-c2z32          2 channels of such stacks (t,c:channel:2,z:space:32:32)
+//   v3s-lz4-z32           v3s-lz4 folded into z stacks of 32
 // Prints per case the median wall time (writer construction to close, which
 // includes the final syncfs), the median time close() took, the median CPU
 // seconds of all threads (user + system: on a 2-core machine the pyramid's
@@ -52,12 +57,17 @@ struct Case {
   bool sharded;
   bool lz4;
   bool multiscale;
+  const char* dimensions = "t,c";  // zarr::Settings::dimensions
+  std::uint32_t tile_planes = 32;  // the chunk along t: 1 when a z chunk holds the 32 planes
 };
 
 const std::vector<Case> cases = {
     {"v2-none", "v2-none", 2, false, false, false}, {"v3s-none", "v2-none", 3, true, false, false},
     {"v2-lz4", "v2-lz4", 2, false, true, false},    {"v3s-lz4", "v2-lz4", 3, true, true, false},
     {"v2-lz4-ms", "v2-lz4", 2, false, true, true},  {"v3s-lz4-ms", "v3s-lz4", 3, true, true, true},
+    {"v2-lz4-z32", "v2-lz4", 2, false, true, false, "t,z:space:32:32", 1},
+    {"v2-lz4-c2z32", "v2-lz4", 2, false, true, false, "t,c:channel:2,z:space:32:32", 1},
+    {"v3s-lz4-z32", "v3s-lz4", 3, true, true, false, "t,z:space:32:32", 1},
 };
 
 const Case& case_named(const std::string& name) {
@@ -84,7 +94,8 @@ int run_case(const Options& options) {
   settings.height = height;
   settings.tile_width = 256;
   settings.tile_height = 256;
-  settings.tile_planes = 32;
+  settings.tile_planes = which.tile_planes;
+  settings.dimensions = which.dimensions;
   settings.zarr_version = which.version;
   if (which.sharded) settings.chunks_per_shard_x = settings.chunks_per_shard_y = 4;
   if (which.lz4) settings.compression = {"blosc-lz4", 1, zarr::Shuffle::byte};
@@ -147,7 +158,8 @@ int main(int argc, char** argv) {
     if (!options.only_case.empty()) return run_case(options);
     if (options.rounds == 0) throw std::invalid_argument("--rounds must be at least 1");
 
-    std::printf("%llu frames of %ux%u uint8, 256x256x32 chunks, shards 4x4 chunks, %u rounds interleaved\n",
+    std::printf("%llu frames of %ux%u uint8, 256x256x32 chunks (z32: 32 z planes), shards 4x4 chunks, "
+                "%u rounds interleaved\n",
                 static_cast<unsigned long long>(options.frames), width, height, options.rounds);
     std::map<std::string, std::vector<double>> seconds, close_seconds, cpu_seconds, peak_rss;
     std::map<std::string, std::string> ratio, files;
