@@ -3,7 +3,10 @@
  * @title: zarrsink
  *
  * Records video frames into a chunked, optionally compressed Zarr dataset:
- * a group with an array `0` of shape (t, c, y, x) and OME-NGFF metadata.
+ * a group with an array `0` of shape (t, c, y, x) and OME-NGFF metadata, or,
+ * with `dimensions` (e.g. `t,c:channel:2,z:space:50:10`), frames folded into
+ * time points, channels and z stacks and stored as (t, c, z, y, x), z scaled
+ * by `pixel-size-z`; a size on the first dimension ends the recording (EOS).
  * Zarr v2 (the default, OME-NGFF 0.4) or, with `zarr-version=3`, Zarr v3
  * (OME-NGFF 0.5), optionally sharded (`chunks-per-shard-x/-y/-t`) so long
  * recordings make few files. With `multiscale=true` arrays `1`, `2`, ...
@@ -36,11 +39,13 @@
  * group `frames`. Lost frames end in one warning per recording with the
  * count. See docs/elements/zarrsink.md, "The frame record".
  *
- * ## Example launch line
+ * ## Example launch lines
  * |[
  * gst-launch-1.0 -e acqsrc camera="simulated: radial sin" exposure-time-us=50000 num-buffers=10 \
  *   ! video/x-raw,format=GRAY8,width=1920,height=1080 \
  *   ! zarrsink location=out.zarr tile-width=960 tile-height=540 max-bytes-per-chunk=33554432
+ * gst-launch-1.0 -e acqsrc ! video/x-raw,format=GRAY8,width=512,height=512 \
+ *   ! zarrsink location=stacks.zarr dimensions="t:time:10,c:channel:2,z:space:50:10" pixel-size-z=0.5
  * ]|
  */
 #ifdef HAVE_CONFIG_H
