@@ -110,16 +110,24 @@ void ArrayWriter::submit_last_row() {
     }
   std::uint64_t planes_stored = placement_.planes_per_chunk();
   const Axis& append = layout_.axes.axes[layout_.axes.append];
-  if (row->row == 0 && append.shard == 1 && layout_.axes.append == 0) {
+  if (row->row == 0 && append.shard == 1 && append_outermost_in_chunk()) {
     // Shorter than one chunk: store a chunk of exactly the steps recorded
-    // (a partial last one included) instead of padding to the full chunk.
-    // The append axis is outermost, so its steps are a prefix of each chunk.
+    // (a partial last one included) instead of padding to the full chunk:
+    // its steps are a prefix of each chunk.
     const std::uint64_t frames_per_step = layout_.axes.frames_per_step();
     const std::uint64_t steps = (row->frames + frames_per_step - 1) / frames_per_step;
     publisher_.set_append_chunk(steps);
     planes_stored = planes_stored / append.chunk * steps;
   }
   submit(*row, planes_stored);
+}
+
+// The axes stored before the append axis have chunks of 1 (or there are
+// none): the append axis is then the outermost inside a chunk.
+bool ArrayWriter::append_outermost_in_chunk() const {
+  for (std::size_t j = 0; j < layout_.axes.append; ++j)
+    if (layout_.axes.axes[j].chunk != 1) return false;
+  return true;
 }
 
 void ArrayWriter::submit(ChunkRow& row, std::uint64_t planes_stored) {

@@ -85,6 +85,7 @@ class ArrayWriter {
 
  private:
   struct RowJob;
+  bool append_outermost_in_chunk() const;
   void submit(ChunkRow& row, std::uint64_t planes_stored);
   void run(RowJob& job, std::size_t index);
   void write_chunk(RowJob& job, std::size_t index);

@@ -40,7 +40,8 @@ void check_kinds(const std::vector<Dimension>& dims, std::uint32_t colours) {
     if (first) {
       const char* group = rank(d.kind) == 0 ? "time" : rank(d.kind) == 1 ? "channel or other" : "space";
       reject("dimensions", "\"" + first->name + "\" and \"" + d.name + "\" are both of kind " + group +
-                               "; OME-NGFF allows one " + group + " axis (space: z, with y and x)");
+                               "; OME-NGFF allows one " + group + " axis" +
+                               (rank(d.kind) == 2 ? " above y and x (three space axes in all)" : ""));
     }
     first = &d;
   }
@@ -205,11 +206,12 @@ ImageAxes image_axes(const Settings& s) {
   append.chunk = one_of(first, first.chunk, "tile-planes", s.tile_planes, 0);
 
   // Chunks left to the rule: channel and other one plane (a viewer reads
-  // one channel at a time), space as deep as max-bytes-per-chunk allows,
-  // then the append axis with what is left.
+  // one channel at a time), space as deep as max-bytes-per-chunk allows
+  // after the chunks given (the append axis's too), then the append axis
+  // with what is left.
   const std::uint64_t tile_bytes = std::uint64_t(image.y().chunk) * image.x().chunk * image.sample_size;
   const std::uint64_t budget = std::max<std::uint64_t>(1, s.max_bytes_per_chunk / tile_bytes);
-  std::uint64_t fixed = 1;
+  std::uint64_t fixed = std::max(append.chunk, 1u);
   for (std::size_t j = 0; j < image.plane_axes(); ++j) {
     Axis& a = image.axes[j];
     if (j == image.append) continue;
@@ -226,7 +228,7 @@ ImageAxes image_axes(const Settings& s) {
   if (append.chunk == 0) {
     if (s.max_bytes_per_chunk == 0)
       reject("max-bytes-per-chunk", "is 0 while \"tile-planes\" is 0: set one of them so the chunk depth can be known");
-    std::uint64_t steps = std::max<std::uint64_t>(1, budget / fixed);
+    std::uint64_t steps = std::max<std::uint64_t>(1, budget / fixed);  // fixed: the other axes' chunks
     if (image.append_size) steps = std::min(steps, image.append_size);
     // Small tiles would make deep chunks and rows of gigabytes: the rows of
     // a recording stay within default_recording_memory.

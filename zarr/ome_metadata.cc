@@ -47,7 +47,9 @@ json ome_multiscale(const OmeImage& image) {
   json axes = json::array();
   for (const Axis& axis : image.levels.front().axes) {
     json entry = {{"name", axis.name}};
-    if (axis.kind != DimensionKind::other) entry["type"] = to_string(axis.kind);  // a custom axis has no type
+    // A custom axis names its type "other": an axis without a type would
+    // count as space in the OME-NGFF schemas (at most 3 space axes).
+    entry["type"] = to_string(axis.kind);
     if (axis.kind == DimensionKind::space) entry["unit"] = "micrometer";
     if (axis.kind == DimensionKind::time && image.frame_interval_s > 0) entry["unit"] = "second";
     axes.push_back(entry);

@@ -3,7 +3,7 @@
 //
 // Axes are those of the arrays (zarr/image_axes.hh; by default t, c, y, x):
 // time (unit "second" when the frame interval is known), channel, space
-// (micrometer), and other (a custom axis: no type). Level k's scale is each
+// (micrometer), and other (a custom axis: type "other"). Level k's scale is each
 // axis's: time the seconds per step (or 1), channel and other 1, space the
 // pixel size times the actual size ratio to level 0, so a level rounded up
 // from an odd size (1080 -> 540 -> 270 -> 135 -> 68) gets 1080/68 =

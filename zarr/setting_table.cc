@@ -58,6 +58,7 @@ constexpr Choice downsample_choices[] = {
 constexpr Choice gap_policy_choices[] = {
     {"record", "Store frames back to back and list the lost ones in the frame record"},
     {"fill", "Store a blank frame for each lost one, so index t is camera frame first + t"},
+    {"auto", "fill when the dimensions fold several frames into each time point (stacks), record otherwise"},
 };
 
 const SettingSpec table[] = {
@@ -102,7 +103,9 @@ const SettingSpec table[] = {
      TextSetting{[](Settings& s) -> std::string& { return s.user_metadata_json; }}},
     {"gap-policy", "Gap policy",
      "What lost camera frames (gaps in the frame numbers) do to the array: record stores the frames back to back "
-     "and lists the gaps in the acquisition attributes; fill stores a blank (zero) frame for each lost one",
+     "and lists the gaps in the acquisition attributes; fill stores a blank (zero) frame for each lost one; auto "
+     "(the default) is fill for stacks (dimensions with several frames a time point), so no frame moves to another "
+     "channel or z plane, and record otherwise",
      ChoiceSetting{[] { return std::span<const Choice>(gap_policy_choices); },
                    [](const Settings& s) { return int(s.gap_policy); },
                    [](Settings& s, int i) { s.gap_policy = GapPolicy(i); }}},

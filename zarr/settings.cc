@@ -68,15 +68,23 @@ const char* to_string(DownsampleMethod method) {
   return "unknown";
 }
 
-const char* to_string(GapPolicy policy) { return policy == GapPolicy::fill ? "fill" : "record"; }
+const char* to_string(GapPolicy policy) {
+  switch (policy) {
+    case GapPolicy::record: return "record";
+    case GapPolicy::fill: return "fill";
+    case GapPolicy::automatic: return "auto";
+  }
+  return "unknown";
+}
+
+GapPolicy effective_gap_policy(GapPolicy policy, std::uint64_t frames_per_step) {
+  if (policy != GapPolicy::automatic) return policy;
+  return frames_per_step > 1 ? GapPolicy::fill : GapPolicy::record;
+}
 
 namespace {
 
 [[noreturn]] void reject(const std::string& setting, const std::string& why) { throw invalid_setting(setting, why); }
-
-std::uint32_t clamp_tile(std::uint32_t tile, std::uint32_t extent) {
-  return (tile == 0 || tile > extent) ? extent : tile;
-}
 
 void check_extent(const char* name, std::uint32_t value, std::uint32_t max) {
   if (value == 0 || value > max) reject(name, std::to_string(value) + " is not within 1.." + std::to_string(max));

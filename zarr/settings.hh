@@ -28,8 +28,10 @@ enum class DownsampleMethod { mean, decimate, min, max };
 // What a jump in the frame numbers does to the array (see FrameRecord):
 // record stores the frames back to back and lists the gaps; fill stores a
 // blank frame (zeros, the fill value) for each lost one, so index t is
-// camera frame first + t.
-enum class GapPolicy { record, fill };
+// camera frame first + t; automatic is fill when each index of the append
+// dimension holds several frames (a stack: a lost frame must not move the
+// later ones to other channels or z planes), record otherwise.
+enum class GapPolicy { record, fill, automatic };
 
 // The codec names, their levels and where shuffle applies are listed once,
 // in zarr/codec_registry.cc.
@@ -99,7 +101,7 @@ struct Settings {
   // time axis then counts frames: scale 1, no unit).
   double frame_interval_s = 0;
 
-  GapPolicy gap_policy = GapPolicy::record;
+  GapPolicy gap_policy = GapPolicy::automatic;
   // Also store every frame's number, times and flags in the arrays of the
   // group `frames` beside the image (zarr/frame_table.hh).
   bool frame_table = false;
@@ -170,5 +172,9 @@ const char* to_string(DataType type);
 const char* to_string(Shuffle shuffle);
 const char* to_string(DownsampleMethod method);
 const char* to_string(GapPolicy policy);
+
+// The policy a recording follows: automatic resolved for `frames_per_step`
+// frames per index of the append dimension.
+GapPolicy effective_gap_policy(GapPolicy policy, std::uint64_t frames_per_step);
 
 }  // namespace zarr

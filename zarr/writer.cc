@@ -109,6 +109,7 @@ class Writer::Impl {
   const std::vector<ImageAxes> levels_;
   const std::uint64_t frames_per_step_;  // level 0's frames per index of the append dimension
   const std::uint64_t frame_limit_;      // frames that end the recording (a bounded append dimension); 0 = none
+  const GapPolicy gap_policy_;           // settings.gap_policy, automatic resolved
   const CodecChain codecs_;
   // Before the store: held before the location is touched, released last.
   const std::unique_ptr<DatasetLock> lock_;
@@ -152,10 +153,11 @@ Writer::Impl::Impl(const Settings& settings, std::unique_ptr<Store> store, RowWr
       levels_(admitted_levels(settings_, checked_.axes)),
       frames_per_step_(checked_.axes.frames_per_step()),
       frame_limit_(checked_.axes.append_size * frames_per_step_),
+      gap_policy_(effective_gap_policy(settings.gap_policy, frames_per_step_)),
       codecs_(make_codec_chain(settings.compression, settings.data_type)),
       lock_(lock_for(settings_, store != nullptr)),
       store_(store ? std::move(store) : make_store(settings_, &store_cancellation_)),
-      record_(settings.gap_policy, settings.frame_interval_s, settings.frame_table ? frame_table_path : ""),
+      record_(gap_policy_, settings.frame_interval_s, settings.frame_table ? frame_table_path : ""),
       published_(levels_.size()),
       pool_(settings.max_threads) {
   // The old dataset, when overwritten, stays aside until the new one's
@@ -245,7 +247,7 @@ void Writer::Impl::append(const FrameView& frame, const FrameStamp& stamp) {
                                               std::to_string(frame_limit_) + " frames)");
   if (cancellation_.cancelled()) throw recording_interrupted("before this frame: it was not appended");
   check_frame(frame);
-  if (settings_.gap_policy == GapPolicy::fill)
+  if (gap_policy_ == GapPolicy::fill)
     if (const std::uint64_t gap = record_.gap_before(stamp)) fill_gap(gap, stamp);
   if (complete()) return;  // the gap's blank frames completed the recording: this frame is past its end
   store_frame(frame, [&] { return record_.add(stamp); });

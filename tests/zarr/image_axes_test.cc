@@ -84,6 +84,12 @@ TEST(ImageAxes, TheZChunkIsAsDeepAsMaxBytesAllowsThenTime) {
   EXPECT_EQ(axes.frames_per_row(), 10u * 10);
 }
 
+TEST(ImageAxes, AGivenAppendChunkCountsWhenSizingZ) {
+  Settings s = frame(100, 100, "t:time::3,c:channel:2,z:space:50");
+  s.max_bytes_per_chunk = 10000 * 24;  // 24 planes: 3 time points of 8 z planes
+  EXPECT_EQ(image_axes(s).chunks(), (std::vector<std::uint64_t>{3, 1, 8, 100, 100}));
+}
+
 TEST(ImageAxes, TheRowsStayWithinTheDefaultMemory) {
   Settings s = frame(1024, 1024, "t,z:space:64:64");
   s.max_bytes_per_chunk = 1ull << 40;

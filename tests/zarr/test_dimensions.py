@@ -131,6 +131,37 @@ class Dimensions(zt.DatasetCase):
         np.testing.assert_array_equal(array[:], placed(9, dims, 6, 8)[0])
         self.assertEqual(self.attributes(location)["acquisition"]["frames_past_shape"], 1)
 
+    def test_a_short_recording_along_an_appended_z_stores_only_its_steps(self):
+        # z grows behind c (chunk 1): its steps are a prefix of each chunk.
+        location = self.write(frames=7, width=8, height=6, dimensions="z:space,c:channel:2")
+        array = zt.open_array(location)
+        self.assertEqual(array.shape, (2, 3, 6, 8))
+        self.assertEqual(array.chunks, (1, 4, 6, 8))
+        np.testing.assert_array_equal(array[:], placed(7, [("z", "space", None), ("c", "channel", 2)], 6, 8)[0])
+
+    def test_lost_frames_keep_every_later_frame_at_its_place_in_the_stack(self):
+        # Camera frames 4 and 7 are lost: the default gap policy for stacks
+        # (auto) stores blanks for them, so frame n stays at (n // 3, n % 3).
+        numbers = [n for n in range(12) if n not in (4, 7)]
+        location = self.write(frame_numbers=",".join(map(str, numbers)), width=8, height=6,
+                              dimensions="t,z:space:3")
+        want = placed(12, [("t", "time", None), ("z", "space", 3)], 6, 8)[0]
+        want[4 // 3, 4 % 3] = 0
+        want[7 // 3, 7 % 3] = 0
+        np.testing.assert_array_equal(zt.open_array(location)[:], want)
+        record = self.attributes(location)["acquisition"]
+        self.assertEqual(record["gap_policy"], "fill")
+        self.assertEqual(record["lost_runs"], [[4, 1], [7, 1]])
+
+    def test_a_custom_axis_beside_z_is_valid_ome(self):
+        location = self.write(frames=12, width=8, height=6, dimensions="t,angle:other:2,z:space:3")
+        root = zarr.open_group(location, mode="r").attrs.asdict()
+        zt.ome_validator("0.4").validate(root)
+        self.assertEqual(root["multiscales"][0]["axes"][1], {"name": "angle", "type": "other"})
+        np.testing.assert_array_equal(
+            zt.open_array(location)[:],
+            placed(12, [("t", "time", None), ("angle", "other", 2), ("z", "space", 3)], 6, 8)[0])
+
     def test_colour_frames_come_fastest_along_the_channel_axis(self):
         dims = [("t", "time", None), ("c", "channel", 2)]
         location = self.write(frames=5, width=8, height=6, channels=3, dimensions="t,c:channel:2")
