@@ -5,8 +5,8 @@ zarrita (v3, sharded); partial stacks, a bounded append dimension, colour
 frames, pyramids that halve z, and the OME-NGFF metadata against the schemas.
 
 Frame n of write_dataset holds formula(n, colour, y, x) (zarr_testing.expected);
-placed() puts each frame where the dimensions say, independently of the
-writer's code."""
+zarr_testing.placed() puts each frame where the dimensions say, independently
+of the writer's code."""
 import json
 import os
 import shutil
@@ -18,61 +18,7 @@ import numpy as np
 import zarr
 
 import zarr_testing as zt
-
-RANK = {"time": 0, "channel": 1, "other": 1, "space": 2}
-
-
-def placed(frames, dims, height, width, colours=1, steps=None):
-    """The array a reader should see. `dims`: [(name, kind, size)] in
-    acquisition order, the first (the append) with size None. Returns
-    (array in storage order, storage names); the append axis holds `steps`
-    (default: the whole steps of `frames`)."""
-    per_step = int(np.prod([size for _, _, size in dims[1:]], dtype=np.int64))
-    if steps is None:
-        steps = frames // per_step
-    axes = list(dims)
-    if colours > 1 and not any(kind == "channel" for _, kind, _ in dims):
-        axes.append(("c", "channel", 1))
-    storage = sorted(axes, key=lambda d: RANK[d[1]])  # stable: one axis per OME group
-    names = [name for name, _, _ in storage]
-    sizes = {name: (steps if i == 0 else size) for i, (name, _, size) in enumerate(axes)}
-    channel = next((name for name, kind, _ in axes if kind == "channel"), None)
-    if channel and colours > 1:
-        sizes[channel] *= colours
-    out = np.zeros([sizes[n] for n in names] + [height, width], dtype=np.uint8)
-    values = zt.expected(frames, colours, height, width, "uint8")
-    values = np.broadcast_to(values, (frames, colours, height, width))
-    for n in range(frames):
-        index, rest = {}, n % per_step
-        for name, _, size in reversed(dims[1:]):
-            index[name] = rest % size
-            rest //= size
-        index[dims[0][0]] = n // per_step
-        if index[dims[0][0]] >= steps:
-            continue
-        for k in range(colours):
-            at = dict(index)
-            if channel:
-                at[channel] = at.get(channel, 0) * colours + k
-            out[tuple(at[name] for name in names)] = values[n, k]
-    return out, names
-
-
-def halve_z(a, z, method="mean"):
-    """The z step of a pyramid level (zarr/pyramid.hh): planes 2i and 2i+1
-    combined, half to even; an odd last plane kept."""
-    a = np.moveaxis(a, z, 0).astype(np.int64)
-    out = []
-    for i in range(0, a.shape[0], 2):
-        if i + 1 == a.shape[0]:
-            out.append(a[i])
-        elif method == "mean":
-            out.append(np.round((a[i] + a[i + 1]) / 2))
-        elif method == "decimate":
-            out.append(a[i])
-        else:
-            out.append((np.minimum if method == "min" else np.maximum)(a[i], a[i + 1]))
-    return np.moveaxis(np.array(out), 0, z).astype(np.uint8)
+from zarr_testing import halve_z, placed
 
 
 class Dimensions(zt.DatasetCase):

@@ -221,6 +221,81 @@ def pyramid(level0, levels, method):
     return out
 
 
+# --- Acquisition dimensions (zarr/dimensions.hh) -----------------------------
+
+# OME-NGFF's storage order whatever the acquisition order: time, then channel
+# or custom, then space.
+DIMENSION_RANK = {"time": 0, "channel": 1, "other": 1, "space": 2}
+
+
+def storage_axes(dims, colours=1):
+    """The axes above y and x in storage order. `dims`: [(name, kind, size)]
+    in acquisition order, the first the append dimension; colour frames
+    without a channel dimension get their own axis c."""
+    axes = list(dims)
+    if colours > 1 and not any(kind == "channel" for _, kind, _ in dims):
+        axes.append(("c", "channel", 1))
+    return sorted(axes, key=lambda d: DIMENSION_RANK[d[1]])  # stable: one axis per OME group
+
+
+def place_frames(values, dims, steps=None):
+    """The array a reader should see when frames `values` (frames, colours,
+    height, width) are recorded with `dims` (see storage_axes): frame n at
+    the indices its position gives (the last dimension fastest), colour k of
+    channel index i at i * colours + k; the append axis holds `steps`
+    (default: the whole steps of the frames), places no frame reached at 0.
+    Returns (array in storage order, storage names)."""
+    frames, colours, height, width = values.shape
+    per_step = int(np.prod([size for _, _, size in dims[1:]], dtype=np.int64))
+    if steps is None:
+        steps = frames // per_step
+    axes = storage_axes(dims, colours)
+    names = [name for name, _, _ in axes]
+    sizes = {name: size for name, _, size in axes}
+    sizes[dims[0][0]] = steps
+    channel = next((name for name, kind, _ in axes if kind == "channel"), None)
+    if channel and colours > 1:
+        sizes[channel] *= colours
+    out = np.zeros([sizes[n] for n in names] + [height, width], dtype=values.dtype)
+    for n in range(frames):
+        index, rest = {}, n % per_step
+        for name, _, size in reversed(dims[1:]):
+            index[name] = rest % size
+            rest //= size
+        index[dims[0][0]] = n // per_step
+        if index[dims[0][0]] >= steps:
+            continue
+        for k in range(colours):
+            at = dict(index)
+            if channel:
+                at[channel] = at.get(channel, 0) * colours + k
+            out[tuple(at[name] for name in names)] = values[n, k]
+    return out, names
+
+
+def placed(frames, dims, height, width, colours=1, steps=None):
+    """write_dataset's frames (expected(), uint8) placed by place_frames."""
+    values = np.broadcast_to(expected(frames, colours, height, width, "uint8"), (frames, colours, height, width))
+    return place_frames(values, dims, steps)
+
+
+def halve_z(a, z, method="mean"):
+    """The z step of a pyramid level (zarr/pyramid.hh): planes 2i and 2i+1
+    combined, half to even; an odd last plane kept."""
+    a = np.moveaxis(a, z, 0).astype(np.int64)
+    out = []
+    for i in range(0, a.shape[0], 2):
+        if i + 1 == a.shape[0]:
+            out.append(a[i])
+        elif method == "mean":
+            out.append(np.round((a[i] + a[i + 1]) / 2))
+        elif method == "decimate":
+            out.append(a[i])
+        else:
+            out.append((np.minimum if method == "min" else np.maximum)(a[i], a[i + 1]))
+    return np.moveaxis(np.array(out), 0, z).astype(np.uint8)
+
+
 def shared_dir():
     """../shared next to the repository: the OME-NGFF schemas."""
     if not SHARED or not os.path.isdir(os.path.join(SHARED, "schemas", "ome-ngff")):
@@ -267,11 +342,13 @@ def mounted(test, directory, *source, read_only=False):
         subprocess.run(["umount", "-l", directory], check=False)
 
 
-def sigkill_when(process, reached, timeout_s=120, poll_s=0.005, then_s=0.0):
+def signal_when(process, reached, sig=signal.SIGKILL, timeout_s=120, poll_s=0.005, then_s=0.0):
     """Polls reached() while `process` runs; once it returns something true,
-    waits then_s, SIGKILLs the process and reaps it (its pipes read and
-    closed). Returns what reached() returned. Fails if the process ends
+    waits then_s, sends `sig` and waits for the process to end (its pipes
+    read and closed; killed if it has not ended within 60 s). Returns (what
+    reached() returned, the process's output). Fails if the process ends
     first or nothing is reached within timeout_s."""
+    output = None
     try:
         deadline = time.monotonic() + timeout_s
         while not (value := reached()):
@@ -279,10 +356,15 @@ def sigkill_when(process, reached, timeout_s=120, poll_s=0.005, then_s=0.0):
             assert time.monotonic() < deadline, f"not reached within {timeout_s} s"
             time.sleep(poll_s)
         time.sleep(then_s)
-        process.send_signal(signal.SIGKILL)
-        process.communicate(timeout=60)
+        process.send_signal(sig)
+        output, _ = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
             process.communicate()
-    return value
+    return value, output
+
+
+def sigkill_when(process, reached, **options):
+    """signal_when with SIGKILL; returns what reached() returned."""
+    return signal_when(process, reached, signal.SIGKILL, **options)[0]

@@ -4,9 +4,9 @@ import os
 import shutil
 import signal
 import subprocess
-import time
 import unittest
 
+import zarr_testing as zt  # tests/zarr: signal_when
 from zarrsink_testing import TempDir, assert_radial_sin_live, open_array
 
 PERIOD_US = 13000
@@ -18,18 +18,9 @@ def record_then_interrupt(location, eos_on_interrupt):
         "!", "video/x-raw,format=GRAY8,width=320,height=240",
         "!", "zarrsink", f"location={location}", "tile-planes=4"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        # Wait for at least one whole chunk row (4 frames) on disk, then some more frames.
-        deadline = time.monotonic() + 60
-        while not os.path.exists(f"{location}/0/1") and time.monotonic() < deadline:
-            time.sleep(0.05)
-        time.sleep(0.3)
-        process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+    # At least one whole chunk row (4 frames) on disk, then some more frames.
+    _, output = zt.signal_when(process, lambda: os.path.exists(f"{location}/0/1"), signal.SIGINT, timeout_s=60,
+                               poll_s=0.05, then_s=0.3)
     return process.returncode, output
 
 

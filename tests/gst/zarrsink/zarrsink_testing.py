@@ -53,6 +53,29 @@ def run(description, timeout_s=120, on_pipeline=None, on_finished=None):
     return pipeline, messages
 
 
+def push_buffers(description, buffers, period_ns=10 * Gst.MSECOND, end_of_stream=True, on_finished=None,
+                 timeout_s=30):
+    """Plays `description`, whose appsrc is named src, pushing `buffers` (a
+    buffer without PTS gets n x period_ns), then end-of-stream if asked;
+    stops pushing once a push is refused. Returns the first EOS or ERROR message, None if neither came
+    within timeout_s; on_finished(pipeline) is called before it goes to NULL."""
+    pipeline = Gst.parse_launch(description)
+    source = pipeline.get_by_name("src")
+    pipeline.set_state(Gst.State.PLAYING)
+    for n, buffer in enumerate(buffers):
+        if buffer.pts == Gst.CLOCK_TIME_NONE:
+            buffer.pts = n * period_ns
+        if source.emit("push-buffer", buffer) != Gst.FlowReturn.OK:
+            break
+    if end_of_stream:
+        source.emit("end-of-stream")
+    message = pipeline.get_bus().timed_pop_filtered(timeout_s * Gst.SECOND, Gst.MessageType.EOS | Gst.MessageType.ERROR)
+    if on_finished:
+        on_finished(pipeline)
+    pipeline.set_state(Gst.State.NULL)
+    return message
+
+
 def errors(messages):
     return [m.parse_error()[0] for m in messages if m.type == Gst.MessageType.ERROR]
 
