@@ -33,6 +33,10 @@ struct ArrayWriter::RowJob {
   ChunkRow& row;
   std::uint64_t planes_stored;
   std::atomic<std::size_t> jobs_left;
+  // A last, partial row: the plane chunks a frame reached. The others are
+  // nothing but fill and are not written (a missing chunk reads the same).
+  // Empty: every plane chunk holds frames.
+  std::vector<bool> reached = {};
   std::atomic<std::uint64_t> bytes_stored{0};
   // Decided by the first of the row's jobs to start, so that a row is
   // written whole or not at all when pending rows are dropped.
@@ -108,6 +112,10 @@ void ArrayWriter::submit_last_row() {
       const FramePlacement::Spot spot = placement_.place(frame, colour);
       row->clear_plane(spot.plane_chunk, spot.plane);
     }
+  std::vector<bool> reached(placement_.plane_chunks_per_row(), false);
+  for (std::uint64_t frame = 0; frame < row->frames; ++frame)
+    for (std::uint32_t colour = 0; colour < layout_.axes.colours; ++colour)
+      reached[placement_.place(frame, colour).plane_chunk] = true;
   std::uint64_t planes_stored = placement_.planes_per_chunk();
   const Axis& append = layout_.axes.axes[layout_.axes.append];
   if (row->row == 0 && append.shard == 1 && append_outermost_in_chunk()) {
@@ -119,7 +127,7 @@ void ArrayWriter::submit_last_row() {
     publisher_.set_append_chunk(steps);
     planes_stored = planes_stored / append.chunk * steps;
   }
-  submit(*row, planes_stored);
+  submit(*row, planes_stored, std::move(reached));
 }
 
 // The axes stored before the append axis have chunks of 1 (or there are
@@ -130,9 +138,10 @@ bool ArrayWriter::append_outermost_in_chunk() const {
   return true;
 }
 
-void ArrayWriter::submit(ChunkRow& row, std::uint64_t planes_stored) {
+void ArrayWriter::submit(ChunkRow& row, std::uint64_t planes_stored, std::vector<bool> reached) {
   const std::size_t jobs = layout_.axes.sharded() ? shards_.shards_per_row() : grid_.chunks_per_row();
   auto job = std::make_shared<RowJob>(row, planes_stored, jobs);
+  job->reached = std::move(reached);
   for (std::size_t i = 0; i < jobs; ++i) context_.pool.submit([this, job, i] { run(*job, i); });
 }
 
@@ -153,6 +162,7 @@ void ArrayWriter::run(RowJob& job, std::size_t index) {
 
 void ArrayWriter::write_chunk(RowJob& job, std::size_t index) {
   const ChunkPosition position = grid_.position(index);
+  if (!job.reached.empty() && !job.reached[position.plane_chunk]) return;  // no frame reached it: fill
   std::vector<std::uint64_t> indices = placement_.chunk_indices(job.row.row, position.plane_chunk);
   indices.push_back(position.y);
   indices.push_back(position.x);

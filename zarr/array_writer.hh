@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "zarr/cancellation.hh"
 #include "zarr/chunk_grid.hh"
@@ -86,7 +87,8 @@ class ArrayWriter {
  private:
   struct RowJob;
   bool append_outermost_in_chunk() const;
-  void submit(ChunkRow& row, std::uint64_t planes_stored);
+  // `reached`: see RowJob (empty for a full row).
+  void submit(ChunkRow& row, std::uint64_t planes_stored, std::vector<bool> reached = {});
   void run(RowJob& job, std::size_t index);
   void write_chunk(RowJob& job, std::size_t index);
   void write_shard(RowJob& job, std::size_t index);

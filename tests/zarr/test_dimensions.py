@@ -9,9 +9,7 @@ zarr_testing.placed() puts each frame where the dimensions say, independently
 of the writer's code."""
 import json
 import os
-import shutil
 import signal
-import subprocess
 import unittest
 
 import numpy as np
@@ -84,6 +82,12 @@ class Dimensions(zt.DatasetCase):
         self.assertEqual(array.shape, (2, 3, 6, 8))
         self.assertEqual(array.chunks, (1, 4, 6, 8))
         np.testing.assert_array_equal(array[:], placed(7, [("z", "space", None), ("c", "channel", 2)], 6, 8)[0])
+
+    def test_a_stop_inside_a_stack_writes_only_the_chunks_its_frames_reached(self):
+        location = self.write(frames=5, width=8, height=6, tile_planes=1, dimensions="t,z:space:200:1")
+        self.assertEqual(sorted(zt.chunk_files(location)), [f"0/{z}/0/0" for z in range(5)])
+        self.assertEqual(zt.open_array(location).shape, (0, 200, 6, 8))
+        self.assertEqual(self.attributes(location)["acquisition"]["frames_past_shape"], 5)
 
     def test_lost_frames_keep_every_later_frame_at_its_place_in_the_stack(self):
         # Camera frames 4 and 7 are lost: the default gap policy for stacks

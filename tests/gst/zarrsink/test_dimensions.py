@@ -230,11 +230,8 @@ class Placement(DimensionsCase):
             self.assertEqual([a["name"] for a in axes], ["t", "p", "z", "y", "x"])
             self.assertNotIn(axes[1].get("type"), ("time", "channel", "space"))
 
-    # Library bug, reported: a custom axis is written without "type", and the
-    # OME-NGFF 0.4 and 0.5 schemas' "contains type space, at most 3" matches
-    # an axis without "type" too, so with z, y and x it is a fourth space axis
-    # and the metadata fails validation. Remove the marker once fixed.
-    @unittest.expectedFailure
+    # A custom axis has the type "other": without a type, the OME-NGFF 0.4
+    # and 0.5 schemas' "at most 3 space axes" would count it beside z, y, x.
     def test_other_kind_with_z_validates(self):
         for version in (2, 3):
             with TempDir() as tmp:
