@@ -72,9 +72,11 @@ def benchmarks(build, directory, quick):
          "is on disk, so \"filesink + fsync\" is the fair physical limit.",
          [python, f"{HERE}/zarrsink.py", "--build", build, "--frames", frames, "--small-frames", small,
           "--rounds", rounds, "--dir", directory]),
-        ("Zarr v2 against v3 sharded, and the cost of multiscale",
+        ("Zarr v2 against v3 sharded, the cost of multiscale and of z stacks",
          "The library writing 256x256x32 chunks as v2, as v3 with 4x4 chunks per shard, each with and "
-         "without the multiscale pyramid. \"time x\" is the wall time relative to the case in \"vs\".",
+         "without the multiscale pyramid, and the same frames folded into z stacks (`dimensions`) with the same "
+         "chunk bytes: `z32` stacks of 32 planes in chunks of 1 time point x 32 z, `c2z32` two channels of such "
+         "stacks (rows of 64 frames instead of 32). \"time x\" is the wall time relative to the case in \"vs\".",
          [os.path.join(build, "bench", "zarr_format_bench"), "--frames=" + ("128" if quick else "1280"),
           "--rounds=" + rounds, "--dir=" + os.path.join(directory, "format")]),
     ]
