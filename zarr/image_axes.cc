@@ -16,6 +16,10 @@ namespace {
 
 std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
 
+// Products of chunk extents, in double and saturated: absurd settings give
+// UINT64_MAX, which every limit then refuses, instead of a wrapped size.
+std::uint64_t saturated(double value) { return value >= 18446744073709549568.0 ? UINT64_MAX : std::uint64_t(value); }
+
 // OME-NGFF's order: time, then channel or custom, then space.
 int rank(DimensionKind kind) {
   switch (kind) {
@@ -74,9 +78,9 @@ std::uint64_t ImageAxes::frames_per_step() const {
 }
 
 std::uint64_t ImageAxes::planes_per_chunk() const {
-  std::uint64_t planes = 1;
+  double planes = 1;
   for (std::size_t i = 0; i < plane_axes(); ++i) planes *= axes[i].chunk;
-  return planes;
+  return saturated(planes);
 }
 
 std::vector<std::uint32_t> ImageAxes::plane_chunk_counts() const {
@@ -93,11 +97,12 @@ std::size_t ImageAxes::plane_chunks_per_row() const {
 }
 
 std::uint64_t ImageAxes::chunk_bytes() const {
-  return planes_per_chunk() * y().chunk * x().chunk * sample_size;
+  return saturated(double(planes_per_chunk()) * y().chunk * x().chunk * double(sample_size));
 }
 
 std::uint64_t ImageAxes::row_bytes() const {
-  return chunk_bytes() * plane_chunks_per_row() * ceil_div(y().size, y().chunk) * ceil_div(x().size, x().chunk);
+  return saturated(double(chunk_bytes()) * double(plane_chunks_per_row()) *
+                   double(ceil_div(y().size, y().chunk)) * double(ceil_div(x().size, x().chunk)));
 }
 
 bool ImageAxes::sharded() const {
@@ -165,12 +170,9 @@ ImageAxes image_axes(const Settings& s) {
   };
   std::vector<Entry> entries;
   for (std::size_t i = 0; i < dims.size(); ++i) entries.push_back({dims[i], int(i)});
-  auto channel = std::find_if(entries.begin(), entries.end(),
-                              [](const Entry& e) { return e.dimension.kind == DimensionKind::channel; });
-  if (s.channels > 1 && channel == entries.end()) {
-    entries.push_back({{"c", DimensionKind::channel, 1, 1, 0}, -1});
-    channel = entries.end() - 1;
-  }
+  const bool has_channel = std::any_of(entries.begin(), entries.end(),
+                                       [](const Entry& e) { return e.dimension.kind == DimensionKind::channel; });
+  if (s.channels > 1 && !has_channel) entries.push_back({{"c", DimensionKind::channel, 1, 1, 0}, -1});
   std::stable_sort(entries.begin(), entries.end(),
                    [](const Entry& a, const Entry& b) { return rank(a.dimension.kind) < rank(b.dimension.kind); });
 

@@ -255,20 +255,22 @@ CheckedSettings validate(const Settings& s) {
 
   checked.axes = image_axes(s);
   const std::uint64_t chunk_bytes = checked.axes.chunk_bytes();
-  if (chunk_bytes > std::uint64_t(BLOSC_MAX_BUFFERSIZE))
-    reject(s.tile_planes ? "tile-planes" : "max-bytes-per-chunk",
-           "gives chunks of " + std::to_string(chunk_bytes) + " bytes (" + std::to_string(checked.axes.planes_per_chunk()) +
-               " planes of " + std::to_string(checked.axes.y().chunk) + "x" + std::to_string(checked.axes.x().chunk) +
+  if (chunk_bytes > std::uint64_t(BLOSC_MAX_BUFFERSIZE)) {
+    const std::vector<Dimension> dims = parse_dimensions(s.dimensions);
+    const bool chunks_given = std::any_of(dims.begin(), dims.end(), [](const Dimension& d) { return d.chunk > 0; });
+    reject(s.tile_planes ? "tile-planes" : chunks_given ? "dimensions" : "max-bytes-per-chunk",
+           "gives chunks of " + short_number(double(chunk_bytes)) + " bytes (" +
+               short_number(double(checked.axes.planes_per_chunk())) + " planes of " +
+               std::to_string(checked.axes.y().chunk) + "x" + std::to_string(checked.axes.x().chunk) +
                "), more than the limit of " + std::to_string(BLOSC_MAX_BUFFERSIZE) +
                " bytes; lower it, or the chunks given in \"dimensions\"");
+  }
   // Rows are counted in 64 bits: a row larger than any memory is refused
-  // before its size could wrap (the memory admission refuses the rest).
-  const double row_bytes = double(chunk_bytes) * double(checked.axes.plane_chunks_per_row()) *
-                           std::ceil(double(s.width) / checked.axes.x().chunk) *
-                           std::ceil(double(s.height) / checked.axes.y().chunk);
-  if (row_bytes > 1e18)
+  // here (the memory admission refuses the rest).
+  const std::uint64_t row_bytes = checked.axes.row_bytes();
+  if (row_bytes > (1ull << 60))
     reject("dimensions", "a row of chunks along \"" + checked.axes.axes[checked.axes.append].name + "\" would hold " +
-                             short_number(row_bytes) + " bytes");
+                             short_number(double(row_bytes)) + " bytes");
   return checked;
 }
 
