@@ -1,13 +1,13 @@
 /* Records the chunking tutorial from C: ten 1920x1080 radial-sine frames at
  * 50 ms, into a Zarr dataset with 960x540 tiles and chunks of at most 32 MiB.
  *
- *   build/examples/chunked out.zarr
+ *   build/examples/chunked chunked.zarr
  */
 #include <gst/gst.h>
 
 int main(int argc, char** argv) {
   gst_init(&argc, &argv);
-  const char* location = argc > 1 ? argv[1] : "out.zarr";
+  const char* location = argc > 1 ? argv[1] : "chunked.zarr";
 
   GstElement* pipeline = gst_pipeline_new("chunked");
   GstElement* camera = gst_element_factory_make("acqsrc", NULL);

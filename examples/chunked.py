@@ -3,7 +3,7 @@
 frames at 50 ms, into a Zarr dataset with 960x540 tiles and chunks of at
 most 32 MiB.
 
-    /usr/bin/python3 examples/chunked.py out.zarr
+    /usr/bin/python3 examples/chunked.py chunked.zarr
 """
 import sys
 
@@ -47,4 +47,4 @@ def record(location):
 
 
 if __name__ == "__main__":
-    record(sys.argv[1] if len(sys.argv) > 1 else "out.zarr")
+    record(sys.argv[1] if len(sys.argv) > 1 else "chunked.zarr")
