@@ -582,16 +582,23 @@ class Refused(unittest.TestCase):
         self.assertGreaterEqual(len(results), 60)
 
     def test_refused_with_colour_caps(self):
-        # Known only once the caps come: an error naming dimensions, and gst-launch-1.0 ends.
-        cases = [("t,q:other:2", [], ['"q" is of kind other', "colour"]),
-                 ("c:channel,t:time:2", [], ['append dimension "c" cannot be of kind channel', "colour"])]
-        results = self.run_all(cases, caps="video/x-raw,format=RGB,width=16,height=8", source=("videotestsrc",))
-        for (dimensions, _, wanted), returncode, output, _ in results:
-            self.assertIsNotNone(returncode, f"gst-launch-1.0 hung ({RUN_TIMEOUT_S} s) with {dimensions}")
-            self.assertNotEqual(returncode, 0, output)
-            self.assertIn('invalid setting "dimensions"', output)
-            for part in wanted:
-                self.assertIn(part, output, dimensions)
+        # Known only once the caps come: an error naming dimensions that ends
+        # the pipeline. Run in this process: gst-launch-1.0 1.22 can miss an
+        # error posted from the streaming thread before its main loop runs and
+        # hang (docs/elements/zarrsink.md, Errors), a limit of the tool.
+        cases = [("t,q:other:2", ['"q" is of kind other', "colour"]),
+                 ("c:channel,t:time:2", ['append dimension "c" cannot be of kind channel', "colour"])]
+        for dimensions, wanted in cases * 4:
+            with self.subTest(dimensions=dimensions), TempDir() as tmp:
+                _, messages = run(f"videotestsrc num-buffers=4 ! video/x-raw,format=RGB,width=16,height=8 ! "
+                                  f"zarrsink location={tmp}/r.zarr dimensions={dimensions}", timeout_s=RUN_TIMEOUT_S)
+                errors = [m.parse_error() for m in messages if m.type == Gst.MessageType.ERROR]
+                self.assertTrue(errors, f"no error with {dimensions}")
+                text = errors[0][0].message + " " + (errors[0][1] or "")
+                self.assertIn('invalid setting "dimensions"', text)
+                for part in wanted:
+                    self.assertIn(part, text, dimensions)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
