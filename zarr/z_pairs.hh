@@ -28,7 +28,8 @@ class ZPairs {
   // Frame `frame` of the level above (its number in that level's sequence):
   // the frame this level gets from it, or nullptr while it waits for its
   // pair (or, decimating, when it is an odd plane). The view is valid until
-  // the next call.
+  // the next call, and may be `planes` itself (a plane passed through), so
+  // `planes` must outlive its use.
   const FrameView* add(std::uint64_t frame, const FrameView& planes);
 
  private:

@@ -23,7 +23,8 @@ std::vector<std::optional<std::uint8_t>> feed(ZPairs& pairs, const std::vector<s
   for (std::size_t n = 0; n < values.size(); ++n) {
     const std::vector<std::byte> plane(2, std::byte(values[n]));
     const PlaneView view{plane.data(), 2, 1};
-    const FrameView* got = pairs.add(n, FrameView{std::span(&view, 1)});
+    const FrameView frame{std::span(&view, 1)};  // add() may return this very frame: it must outlive `got`
+    const FrameView* got = pairs.add(n, frame);
     if (!got) {
       out.push_back(std::nullopt);
       continue;
