@@ -124,7 +124,7 @@ class Writer::Impl {
   std::vector<FramePlanes> level_frames_;  // [k] for level k >= 1; [0] for a byte-swapped level 0
   std::vector<FramePlanes> blank_frame_;   // gap-policy fill's stand-in, made at the first gap
   std::vector<std::unique_ptr<ZPairs>> z_pairs_;  // [k]: level k's z step (downsample_z), or null
-  std::vector<std::uint64_t> level_frames_in_;    // [k]: frames level k has been given
+  std::vector<std::uint64_t> level_frames_in_;    // [k]: frames level k has been given (0: every frame)
 
   FrameRecord record_;
   std::unique_ptr<FrameTable> table_;     // with settings.frame_table
@@ -279,6 +279,7 @@ void Writer::Impl::store_frame(const FrameView& frame, Record record) {
   const FrameEntry entry = record();
   if (table_) table_->add(entry);
   arrays_[0]->append(frame);
+  ++level_frames_in_[0];
   if (levels_.size() > 1) append_pyramid(frame);
   ++frames_;
   bytes_in_ += std::uint64_t(settings_.width) * settings_.height * settings_.channels * sample_size_;
@@ -336,8 +337,8 @@ void Writer::Impl::append_pyramid(const FrameView& frame) {
                        target.memory[c].data());
     const FrameView halved = target.view();
     const FrameView* next = &halved;
-    // Level k-1 got its frame number level_frames_in_[k-1] - 1 (level 0: this one).
-    if (z_pairs_[k]) next = z_pairs_[k]->add((k == 1 ? frames_.load() : level_frames_in_[k - 1] - 1), halved);
+    // Level k-1 just got its frame number level_frames_in_[k-1] - 1.
+    if (z_pairs_[k]) next = z_pairs_[k]->add(level_frames_in_[k - 1] - 1, halved);
     if (!next) return;  // waits for its z pair: no level below gets a frame now
     arrays_[k]->append(*next);
     ++level_frames_in_[k];
