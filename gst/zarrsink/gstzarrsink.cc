@@ -20,6 +20,13 @@
  * usual AWS environment variables or files, never from a property. See
  * docs/object-storage.md.
  *
+ * zarrsink is a URI handler (sink) for `file` and `s3`: `location` takes a
+ * path, a `file:///` URI (decoded to its path) or an `s3://` URL, `uri` a
+ * URI, read back as `file:///absolute/path` or `s3://...`. A URI it cannot
+ * record to (another host, another scheme) fails the start naming the
+ * property. Its rank stays NONE: for `file://` URIs gst_element_make_from_uri()
+ * gives filesink, which ranks higher (docs/elements/zarrsink.md, "URIs").
+ *
  * The dataset properties are made from the library's setting table and are
  * frozen while a recording is open (READY -> PAUSED until back in READY): a
  * change is refused with a warning naming the property. A flushing seek or a
@@ -56,6 +63,7 @@
 
 #include <gst/video/video.h>
 
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -64,6 +72,7 @@
 #include <variant>
 
 #include "gst/zarrsink/element_error.hh"
+#include "gst/zarrsink/location_uri.hh"
 #include "gst/zarrsink/setting_properties.hh"
 #include "gst/zarrsink/video_layout.hh"
 #include "gst/zarrsink/zarrsink_enums.hh"
@@ -100,9 +109,17 @@ struct Closed {  // EOS: the data is on disk
 };
 using Lifecycle = std::variant<Idle, Waiting, Recording, Failed, Closed>;
 
+// A location or uri value that cannot be recorded to. A property cannot
+// fail, so the start does, naming the property (empty `why`: nothing refused).
+struct LocationRefusal {
+  std::string property;
+  std::string why;
+};
+
 struct State {
   std::mutex mutex;  // guards everything below
   zarr::Settings settings;
+  LocationRefusal location_refusal;
   ElementSettings element;
   Lifecycle life;
   bool stopping = false;  // PAUSED -> READY under way: unlock_stop must not resume the writer
@@ -123,13 +140,17 @@ enum {
   PROP_STATS,
   PROP_POST_MESSAGES,
   PROP_STOP_POLICY,
+  PROP_URI,
   PROP_FIRST_SETTING,  // then one per entry of zarr::setting_table()
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
     "sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS(GST_VIDEO_CAPS_MAKE(ZARR_SINK_VIDEO_FORMATS)));
 
-G_DEFINE_TYPE(GstZarrSink, gst_zarr_sink, GST_TYPE_BASE_SINK);
+static void gst_zarr_sink_uri_handler_init(gpointer g_iface, gpointer iface_data);
+
+G_DEFINE_TYPE_WITH_CODE(GstZarrSink, gst_zarr_sink, GST_TYPE_BASE_SINK,
+                        G_IMPLEMENT_INTERFACE(GST_TYPE_URI_HANDLER, gst_zarr_sink_uri_handler_init));
 GST_ELEMENT_REGISTER_DEFINE(zarrsink, "zarrsink", GST_RANK_NONE, GST_TYPE_ZARR_SINK);
 
 static GstStructure* stats_structure(const zarr::Stats& stats) {
@@ -260,15 +281,21 @@ static gboolean close_recording(GstZarrSink* sink, StopPolicy policy, bool at_eo
 // location or metadata fails the READY -> PAUSED change, not the first frame.
 static gboolean start_recording(GstZarrSink* sink) {
   zarr::Settings settings;
+  LocationRefusal refusal;
   {
     std::lock_guard lock(sink->state->mutex);
     settings = sink->state->settings;
+    refusal = sink->state->location_refusal;
+  }
+  if (!refusal.why.empty()) {
+    post_zarr_error(GST_ELEMENT(sink), zarr::invalid_setting(refusal.property, refusal.why));
+    return FALSE;
   }
   if (settings.location.empty()) {
     // GStreamer's sinks report a missing location as NOT_FOUND (filesink does).
     GST_ELEMENT_ERROR(sink, RESOURCE, NOT_FOUND,
-                      ("No location set: set the \"location\" property to a directory, or an s3://bucket/path URL, "
-                       "for the Zarr dataset."),
+                      ("No location set: set the \"location\" property to a directory, a file:// URI or an "
+                       "s3://bucket/path URL, or \"uri\" to a file:// or s3:// URI, for the Zarr dataset."),
                       (nullptr));
     return FALSE;
   }
@@ -515,6 +542,22 @@ static gboolean gst_zarr_sink_event(GstBaseSink* base, GstEvent* event) {
   return GST_BASE_SINK_CLASS(gst_zarr_sink_parent_class)->event(base, event);
 }
 
+// As filesink does for its location: the dataset being written keeps the
+// settings it was opened with, and the property says so. Call unlocked.
+static void warn_refused_while_recording(GstZarrSink* sink, const char* property, const char* refused) {
+  GST_ELEMENT_WARNING(sink, RESOURCE, SETTINGS,
+                      ("Cannot change \"%s\" while recording; it keeps its value until the element is set back "
+                       "to READY.",
+                       property),
+                      ("refused value %s", refused));
+}
+
+// `location` and `uri` both set the dataset's location; the state's lock is held, the element idle.
+static void set_location(State& state, const LocationValue& value, const char* property) {
+  state.settings.location = value.location;
+  state.location_refusal = value.refusal.empty() ? LocationRefusal{} : LocationRefusal{property, value.refusal};
+}
+
 static void gst_zarr_sink_set_property(GObject* object, guint prop_id, const GValue* value, GParamSpec* pspec) {
   auto* sink = GST_ZARR_SINK(object);
   State& state = *sink->state;
@@ -525,24 +568,28 @@ static void gst_zarr_sink_set_property(GObject* object, guint prop_id, const GVa
     default: break;
   }
   const zarr::SettingSpec* spec = setting_of_property(PROP_FIRST_SETTING, prop_id);
-  if (!spec) {
+  if (!spec && prop_id != PROP_URI) {
     G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
     return;
   }
   if (!std::holds_alternative<Idle>(state.life)) {
-    // As filesink does for its location: the dataset being written keeps
-    // the settings it was opened with, and the property says so.
     lock.unlock();
     gchar* refused = g_strdup_value_contents(value);
-    GST_ELEMENT_WARNING(sink, RESOURCE, SETTINGS,
-                        ("Cannot change \"%s\" while recording; it keeps its value until the element is set back "
-                         "to READY.",
-                         spec->name),
-                        ("refused value %s", refused));
+    warn_refused_while_recording(sink, pspec->name, refused);
     g_free(refused);
     return;
   }
-  set_setting(state.settings, *spec, value);
+  if (prop_id == PROP_URI)
+    set_location(state, location_from_uri(g_value_get_string(value)), "uri");
+  else if (std::strcmp(spec->name, "location") == 0)
+    set_location(state, location_from_value(g_value_get_string(value)), "location");
+  else
+    set_setting(state.settings, *spec, value);
+}
+
+// The location as a URI; none while the value set is refused. The state's lock is held.
+static gchar* current_uri(const State& state) {
+  return state.location_refusal.why.empty() ? uri_of_location(state.settings.location) : nullptr;
 }
 
 static void gst_zarr_sink_get_property(GObject* object, guint prop_id, GValue* value, GParamSpec* pspec) {
@@ -553,12 +600,67 @@ static void gst_zarr_sink_get_property(GObject* object, guint prop_id, GValue* v
     case PROP_STATS: g_value_take_boxed(value, stats_structure(current_stats(state.life))); return;
     case PROP_POST_MESSAGES: g_value_set_boolean(value, state.element.post_messages); return;
     case PROP_STOP_POLICY: g_value_set_enum(value, int(state.element.stop_policy)); return;
+    case PROP_URI: g_value_take_string(value, current_uri(state)); return;
     default: break;
   }
   if (const zarr::SettingSpec* spec = setting_of_property(PROP_FIRST_SETTING, prop_id))
     get_setting(state.settings, *spec, value);
   else
     G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+}
+
+// The URI query, as filesink answers it: where the data goes.
+static gboolean gst_zarr_sink_query(GstBaseSink* base, GstQuery* query) {
+  if (GST_QUERY_TYPE(query) != GST_QUERY_URI)
+    return GST_BASE_SINK_CLASS(gst_zarr_sink_parent_class)->query(base, query);
+  gchar* uri = gst_uri_handler_get_uri(GST_URI_HANDLER(base));
+  if (!uri) return FALSE;
+  gst_query_set_uri(query, uri);
+  g_free(uri);
+  return TRUE;
+}
+
+static GstURIType gst_zarr_sink_uri_get_type(GType) { return GST_URI_SINK; }
+
+static const gchar* const* gst_zarr_sink_uri_get_protocols(GType) {
+  static const gchar* const protocols[] = {"file", "s3", nullptr};
+  return protocols;
+}
+
+static gchar* gst_zarr_sink_uri_get_uri(GstURIHandler* handler) {
+  State& state = *GST_ZARR_SINK(handler)->state;
+  std::lock_guard lock(state.mutex);
+  return current_uri(state);
+}
+
+// Unlike the properties, a URI can be refused at once: gst_element_make_from_uri()
+// then tries the next element, and an application reads why.
+static gboolean gst_zarr_sink_uri_set_uri(GstURIHandler* handler, const gchar* uri, GError** error) {
+  auto* sink = GST_ZARR_SINK(handler);
+  State& state = *sink->state;
+  const LocationValue value = location_from_uri(uri);
+  std::unique_lock lock(state.mutex);
+  if (!std::holds_alternative<Idle>(state.life)) {
+    lock.unlock();
+    warn_refused_while_recording(sink, "uri", uri);
+    g_set_error(error, GST_URI_ERROR, GST_URI_ERROR_BAD_STATE,
+                "Cannot change \"uri\" while recording; it keeps its value until the element is set back to READY.");
+    return FALSE;
+  }
+  if (!value.refusal.empty()) {
+    g_set_error(error, GST_URI_ERROR, GST_URI_ERROR_BAD_URI, "invalid setting \"uri\": %s", value.refusal.c_str());
+    return FALSE;
+  }
+  set_location(state, value, "uri");
+  return TRUE;
+}
+
+static void gst_zarr_sink_uri_handler_init(gpointer g_iface, gpointer) {
+  auto* iface = static_cast<GstURIHandlerInterface*>(g_iface);
+  iface->get_type = gst_zarr_sink_uri_get_type;
+  iface->get_protocols = gst_zarr_sink_uri_get_protocols;
+  iface->get_uri = gst_zarr_sink_uri_get_uri;
+  iface->set_uri = gst_zarr_sink_uri_set_uri;
 }
 
 static void gst_zarr_sink_finalize(GObject* object) {
@@ -596,6 +698,12 @@ static void gst_zarr_sink_class_init(GstZarrSinkClass* klass) {
                         GST_TYPE_ZARR_SINK_STOP_POLICY, int(StopPolicy::finish),
                         GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
   g_object_class_install_property(
+      gobject_class, PROP_URI,
+      g_param_spec_string("uri", "URI",
+                          "The location as a URI: file:///path/name.zarr (percent-encoded, this host only) or "
+                          "s3://bucket/path/name.zarr; reads back the location as an absolute URI",
+                          nullptr, GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property(
       gobject_class, PROP_STATS,
       g_param_spec_boxed(
           "stats", "Statistics",
@@ -612,6 +720,7 @@ static void gst_zarr_sink_class_init(GstZarrSinkClass* klass) {
   base_class->set_caps = GST_DEBUG_FUNCPTR(gst_zarr_sink_set_caps);
   base_class->render = GST_DEBUG_FUNCPTR(gst_zarr_sink_render);
   base_class->event = GST_DEBUG_FUNCPTR(gst_zarr_sink_event);
+  base_class->query = GST_DEBUG_FUNCPTR(gst_zarr_sink_query);
   base_class->unlock = GST_DEBUG_FUNCPTR(gst_zarr_sink_unlock);
   base_class->unlock_stop = GST_DEBUG_FUNCPTR(gst_zarr_sink_unlock_stop);
 }
