@@ -1,7 +1,8 @@
 // GenICam cameras (GigE Vision, USB3 Vision) through Aravis 0.8.
 //
-// Names are "aravis: <device id>" with the id as Aravis reports it, or an IP
-// address for a GigE camera that broadcast discovery cannot reach. The ids
+// Names are "aravis:<device id>" with the id as Aravis reports it, or an IP
+// address for a GigE camera that broadcast discovery cannot reach; spaces
+// after the colon are allowed ("aravis: <device id>", the earlier form). The ids
 // "Fake_<n>" are Aravis' in-process fake camera: opening one enables Aravis'
 // "Fake" interface; listing shows it only when the environment variable
 // ACQSRC_ARAVIS_FAKE is set, so users' camera lists stay real.
@@ -35,7 +36,7 @@ GST_DEBUG_CATEGORY_STATIC(acqsrc_aravis_debug);
 namespace acqsrc {
 namespace {
 
-constexpr char aravis_prefix[] = "aravis: ";
+constexpr char aravis_prefix[] = "aravis:";
 constexpr std::size_t aravis_prefix_length = sizeof(aravis_prefix) - 1;
 constexpr guint64 pop_timeout_us = 100 * 1000;  // how often a wait checks for interrupts
 constexpr guint64 silence_before_probe_us = 1000 * 1000;
@@ -479,7 +480,8 @@ std::vector<std::string> list_aravis_cameras() {
 
 std::unique_ptr<Camera> open_aravis_camera(const std::string& name) {
   if (name.rfind(aravis_prefix, 0) != 0) return nullptr;
-  const std::string id = name.substr(aravis_prefix_length);
+  std::string id = name.substr(aravis_prefix_length);
+  id.erase(0, id.find_first_not_of(' '));
   std::lock_guard lock(aravis_mutex());
   if (!acqsrc_aravis_debug) GST_DEBUG_CATEGORY_INIT(acqsrc_aravis_debug, "acqsrc-aravis", 0, "acqsrc GenICam cameras");
   if (is_fake_id(id)) arv_enable_interface("Fake");

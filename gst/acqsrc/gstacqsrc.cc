@@ -3,16 +3,18 @@
  * @title: acqsrc
  *
  * A scientific camera as a source, for recording with zarrsink. It stands
- * in for Acquire's camera: the `camera` property picks the camera by its
- * Acquire name, `exposure-time-us` sets the exposure, the caps set the
- * frame size and pixel type, and `num-buffers` the number of frames.
+ * in for Acquire's camera: the `camera` property picks the camera by name
+ * (Acquire's names work too), `exposure-time-us` sets the exposure, the
+ * caps set the frame size and pixel type, and `num-buffers` the number of
+ * frames.
  *
- * The simulated cameras are "simulated: radial sin" (moving rings,
- * deterministic), "simulated: uniform random" (noise seeded by `seed`) and
- * "simulated: empty" (zeros, at no cost). A live camera (`is-live`, the
- * default) starts acquiring when the pipeline asks for the first frame, at
- * running time t0, and delivers one frame per frame period, paced by the
- * pipeline clock. Like a hardware camera it holds the newest
+ * The simulated cameras are simulated:radial-sin (moving rings,
+ * deterministic), simulated:uniform-random (noise seeded by `seed`) and
+ * simulated:empty (zeros, at no cost); Acquire's "simulated: radial sin",
+ * "simulated: uniform random" and "simulated: empty" name them too. A live
+ * camera (`is-live`, the default) starts acquiring when the pipeline asks
+ * for the first frame, at running time t0, and delivers one frame per frame
+ * period, paced by the pipeline clock. Like a hardware camera it holds the newest
  * `stream-buffers` frames (10): a downstream stall shorter than that loses
  * nothing, the frames come late but in order; frames older than that are
  * dropped, counted in `frames-dropped`, the next buffer is marked DISCONT
@@ -30,8 +32,10 @@
  * is refused with a CORE NEGOTIATION error naming the size and the limit.
  *
  * GenICam cameras (GigE Vision, USB3 Vision) are opened through Aravis as
- * "aravis: <device id>" (or "aravis: <IP address>"); gst-device-monitor-1.0
- * Video/Source lists them. Mono8 gives GRAY8, Mono10/12/14/16 GRAY16_LE.
+ * aravis:<device id> (or aravis:<IP address>); gst-device-monitor-1.0
+ * Video/Source lists them (and the simulated cameras when
+ * ACQSRC_LIST_SIMULATED=1), with launch lines that work in a shell. Mono8
+ * gives GRAY8, Mono10/12/14/16 GRAY16_LE.
  * `gain`, `offset-x`, `offset-y`, `binning`, `features` and `capture-error`
  * apply to them only (simulated cameras ignore these). Their
  * buffers carry PTS = running time at arrival, OFFSET = the camera's frame
@@ -44,12 +48,12 @@
  *
  * ## Example launch line
  * |[
- * gst-launch-1.0 acqsrc camera="simulated: radial sin" exposure-time-us=10000 num-buffers=100 !
+ * gst-launch-1.0 acqsrc camera=simulated:radial-sin exposure-time-us=10000 num-buffers=100 !
  * video/x-raw,format=GRAY8,width=1920,height=1080 ! videoconvert ! autovideosink
  * ]|
  * Shows 100 frames (one second) of the radial-sin camera.
  * |[
- * gst-launch-1.0 -e acqsrc camera="aravis: 127.0.0.1" offset-x=16 binning=2 num-buffers=100 !
+ * gst-launch-1.0 -e acqsrc camera=aravis:127.0.0.1 offset-x=16 binning=2 num-buffers=100 !
  * video/x-raw,format=GRAY8,width=512,height=512,framerate=50/1 ! zarrsink location=gige.zarr
  * ]|
  * Records 100 frames of a GigE Vision camera (here Aravis' fake one,
@@ -668,8 +672,8 @@ static void gst_acq_src_class_init(GstAcqSrcClass* klass) {
   gobject_class->get_property = gst_acq_src_get_property;
   gobject_class->finalize = gst_acq_src_finalize;
 
-  const std::string camera_blurb = "Camera to acquire from, by its Acquire name: " + acqsrc::describe_camera_naming() +
-                                   " (gst-device-monitor-1.0 Video/Source lists the cameras present)";
+  const std::string camera_blurb = "Camera to acquire from, by name: " + acqsrc::describe_camera_naming() +
+                                   " (gst-device-monitor-1.0 Video/Source lists the GenICam cameras present)";
   g_object_class_install_property(
       gobject_class, PROP_CAMERA,
       g_param_spec_string("camera", "Camera", g_intern_string(camera_blurb.c_str()), acqsrc::default_camera_name,
@@ -691,7 +695,7 @@ static void gst_acq_src_class_init(GstAcqSrcClass* klass) {
   g_object_class_install_property(
       gobject_class, PROP_SEED,
       g_param_spec_uint64(
-          "seed", "Seed", "Seed of the \"simulated: uniform random\" camera: the same seed gives the same frames", 0,
+          "seed", "Seed", "Seed of the \"simulated:uniform-random\" camera: the same seed gives the same frames", 0,
           G_MAXUINT64, 0, GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
   g_object_class_install_property(
       gobject_class, PROP_FRAMES_DROPPED,

@@ -7,6 +7,8 @@
 #include "gst/acqsrc/camera_caps.hh"
 #include "gst/acqsrc/camera_registry.hh"
 
+#include <cstdlib>
+#include <cstring>
 #include <string>
 
 GST_DEBUG_CATEGORY_STATIC(gst_acq_src_device_provider_debug);
@@ -48,8 +50,21 @@ struct _GstAcqSrcDeviceProvider {
 };
 
 G_DEFINE_TYPE(GstAcqSrcDeviceProvider, gst_acq_src_device_provider, GST_TYPE_DEVICE_PROVIDER);
-GST_DEVICE_PROVIDER_REGISTER_DEFINE(acqsrcdeviceprovider, "acqsrcdeviceprovider", GST_RANK_PRIMARY,
+// MARGINAL, not PRIMARY: a GstDeviceMonitor (gst-device-monitor-1.0, and
+// desktop applications' camera lists) still starts every provider above
+// NONE, so GenICam cameras are found, but they come after the webcams of the
+// PRIMARY providers (v4l2, pipewire) in the monitor's order, so an
+// application that takes the first camera keeps taking the webcam.
+GST_DEVICE_PROVIDER_REGISTER_DEFINE(acqsrcdeviceprovider, "acqsrcdeviceprovider", GST_RANK_MARGINAL,
                                     GST_TYPE_ACQ_SRC_DEVICE_PROVIDER);
+
+// The simulated cameras are listed only when ACQSRC_LIST_SIMULATED=1: they
+// are not devices, and every desktop application's camera list (cheese,
+// OBS...) would offer them. acqsrc opens them by name either way.
+static bool list_simulated_cameras() {
+  const char* value = std::getenv("ACQSRC_LIST_SIMULATED");
+  return value && std::strcmp(value, "1") == 0;
+}
 
 // The caps of a camera from its capabilities; a camera that cannot be opened
 // now (busy in another program) is still listed, with the element's caps.
@@ -76,7 +91,8 @@ static GstCaps* device_caps(const std::string& name) {
 
 static GList* gst_acq_src_device_provider_probe(GstDeviceProvider*) {
   GList* devices = nullptr;
-  for (const std::string& name : acqsrc::available_camera_names()) {
+  const auto listing = list_simulated_cameras() ? acqsrc::CameraListing::all : acqsrc::CameraListing::hardware_only;
+  for (const std::string& name : acqsrc::available_camera_names(listing)) {
     GstCaps* caps = device_caps(name);
     const std::string api = name.substr(0, name.find(':'));
     GstStructure* properties = gst_structure_new("acqsrc-device", "device.api", G_TYPE_STRING, api.c_str(),
@@ -99,6 +115,8 @@ static void gst_acq_src_device_provider_class_init(GstAcqSrcDeviceProviderClass*
   provider_class->probe = gst_acq_src_device_provider_probe;
   gst_device_provider_class_set_static_metadata(
       provider_class, "Scientific camera device provider", "Source/Video",
-      "Lists the cameras acqsrc can open: simulated cameras and GenICam cameras through Aravis", "gst-zarr developers");
+      "Lists the cameras acqsrc can open: GenICam cameras through Aravis, and the simulated cameras when "
+      "ACQSRC_LIST_SIMULATED=1",
+      "gst-zarr developers");
   GST_DEBUG_CATEGORY_INIT(gst_acq_src_device_provider_debug, "acqsrcdeviceprovider", 0, "acqsrc device provider");
 }

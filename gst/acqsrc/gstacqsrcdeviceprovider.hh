@@ -1,6 +1,7 @@
-// Device discovery: gst-device-monitor-1.0 Video/Source lists every camera
-// acqsrc can open (the simulated ones and the GenICam cameras Aravis finds),
-// each creating an acqsrc with `camera` set.
+// Device discovery: gst-device-monitor-1.0 Video/Source lists the GenICam
+// cameras Aravis finds (and the simulated cameras when
+// ACQSRC_LIST_SIMULATED=1), each creating an acqsrc with `camera` set to a
+// name that needs no quoting (docs/elements/acqsrc.md, "Device discovery").
 #pragma once
 
 #include <gst/gst.h>

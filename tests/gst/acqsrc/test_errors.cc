@@ -36,7 +36,7 @@ GST_START_TEST(test_unknown_camera) {
   const std::string text = run_for_error("acqsrc camera=\"simulated: spiral\" ! fakesink", &change);
   fail_unless_equals_int(change, GST_STATE_CHANGE_FAILURE);
   for (const char* expected :
-       {"\"simulated: spiral\"", "\"simulated: radial sin\"", "\"simulated: uniform random\"", "\"simulated: empty\""})
+       {"\"simulated: spiral\"", "\"simulated:radial-sin\"", "\"simulated:uniform-random\"", "\"simulated:empty\""})
     fail_unless(text.find(expected) != std::string::npos, "'%s' not in error '%s'", expected, text.c_str());
 }
 GST_END_TEST;

@@ -16,7 +16,9 @@ expected = [
     plugin_file,
     "MIT/X11",
     "GRAY16_LE",
-    '"simulated: radial sin", "simulated: uniform random", "simulated: empty"',
+    '"simulated:radial-sin" (Acquire\'s "simulated: radial sin"), '
+    '"simulated:uniform-random" (Acquire\'s "simulated: uniform random"), '
+    '"simulated:empty" (Acquire\'s "simulated: empty")',
     "exposure-time-us",
     "Exposure time of each frame in microseconds",
     "is-live",
