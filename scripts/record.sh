@@ -29,7 +29,7 @@ if ! $overwrite && [ -e "$location" ] && { [ ! -d "$location" ] || [ -n "$(ls -A
 fi
 
 cd "$repository"
-bash scripts/setup.sh >/dev/null
+bash scripts/setup.sh
 export GST_PLUGIN_PATH_1_0="$PWD/build/gst"
 
 gst-launch-1.0 -e \
