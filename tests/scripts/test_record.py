@@ -1,8 +1,10 @@
 """scripts/record.sh, the README's record command: it never replaces a
 dataset it was not asked to (refuses, says how, leaves it whole), resolves a
-relative location against the caller's directory, and its default location
-records again and again. Runs the real script in a copy of the repository
-whose setup step is a no-op and whose build/gst is this build's plugins."""
+relative location against the caller's directory, its default location
+records again and again, and it shows the recording's progress. Runs the
+real script and its recorder (examples/record_with_progress.py) in a copy of
+the repository whose setup step is a no-op and whose build/gst is this
+build's plugins."""
 import os
 import shutil
 import subprocess
@@ -26,7 +28,10 @@ class RecordScript(unittest.TestCase):
         self.repo = os.path.join(self.work, "repo")
         os.makedirs(os.path.join(self.repo, "scripts"))
         os.makedirs(os.path.join(self.repo, "build"))
+        os.makedirs(os.path.join(self.repo, "examples"))
         shutil.copy(os.path.join(REPOSITORY, "scripts", "record.sh"), os.path.join(self.repo, "scripts"))
+        shutil.copy(os.path.join(REPOSITORY, "examples", "record_with_progress.py"),
+                    os.path.join(self.repo, "examples"))
         with open(os.path.join(self.repo, "scripts", "setup.sh"), "w") as f:
             f.write("true\n")
         os.symlink(PLUGINS, os.path.join(self.repo, "build", "gst"))
@@ -64,6 +69,11 @@ class RecordScript(unittest.TestCase):
         here = os.path.join(self.elsewhere, "rel.zarr")
         self.assertIn(f"Recorded 10 frames into {here}", result.stdout)
         self.assertEqual(frames_in(here).shape[0], 10)
+        # The progress, on stderr (not a terminal: plain lines), ends with every frame on disk.
+        progress = [line for line in result.stderr.splitlines() if "frames on disk" in line]
+        self.assertTrue(progress, result.stderr)
+        self.assertIn(" 10 frames on disk", progress[-1])
+        self.assertIn("0 dropped", progress[-1])
         self.assertFalse(os.path.exists(os.path.join(self.repo, "rel.zarr")))
         for run in range(2):
             result = self.record()
