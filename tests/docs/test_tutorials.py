@@ -1,9 +1,12 @@
-"""Runs every shell block of docs/tutorials/*.md marked runnable (an HTML
-comment `<!-- runnable -->` on the line before the ```sh fence), as a reader
-would paste them: the blocks of one tutorial in order, with bash -e, in a
-fresh directory of their own (so no leftover out.zarr can break them) that
-links the repository's build/ and examples/. A block that fails fails its
-tutorial's test, with the block and its output."""
+"""Runs every block of docs/tutorials/*.md marked runnable (an HTML comment
+`<!-- runnable -->` on the line before the ```sh or ```python fence), as a
+reader would paste them: the blocks of one tutorial in order, in a fresh
+directory of their own (so no leftover out.zarr can break them) that links
+the repository's build/ and examples/. Shell blocks run with bash -e; a
+Python block runs with /usr/bin/python3 (zarr-python) after the tutorial's
+earlier Python blocks, as in one interpreter session, so its asserts and
+names hold. A block that fails fails its tutorial's test, with the block and
+its output."""
 import os
 import re
 import shutil
@@ -14,7 +17,8 @@ import unittest
 ROOT = os.environ["TUTORIAL_TEST_REPOSITORY"]
 BUILD = os.environ["TUTORIAL_TEST_BUILD"]
 TUTORIALS = os.path.join(ROOT, "docs", "tutorials")
-BLOCK = re.compile(r"<!-- runnable -->\n```sh\n(.*?)\n```", re.S)
+BLOCK = re.compile(r"<!-- runnable -->\n```(sh|python)\n(.*?)\n```", re.S)
+PYTHON = "/usr/bin/python3"  # Debian's, with python3-zarr
 
 
 def runnable_blocks(path):
@@ -30,9 +34,14 @@ class Tutorials(unittest.TestCase):
         try:
             os.symlink(BUILD, os.path.join(directory, "build"))
             os.symlink(os.path.join(ROOT, "examples"), os.path.join(directory, "examples"))
-            for number, block in enumerate(blocks, 1):
-                result = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", block], cwd=directory,
-                                        capture_output=True, text=True, timeout=240)
+            python_so_far = ""
+            for number, (language, block) in enumerate(blocks, 1):
+                if language == "sh":
+                    command = ["bash", "-e", "-o", "pipefail", "-c", block]
+                else:
+                    python_so_far += block + "\n"
+                    command = [PYTHON, "-c", python_so_far]
+                result = subprocess.run(command, cwd=directory, capture_output=True, text=True, timeout=240)
                 self.assertEqual(result.returncode, 0,
                                  f"{name}, runnable block {number} failed:\n{block}\n{result.stdout}\n{result.stderr}")
                 self.assertNotIn("ERROR", result.stderr, f"{name}, block {number}:\n{block}\n{result.stderr}")
