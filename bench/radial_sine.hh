@@ -24,11 +24,12 @@ inline std::vector<std::uint8_t> radial_sine_frame(std::uint32_t width, std::uin
   return frame;
 }
 
-// Distinct frames for a 13 ms period (no aliasing of the 10 Hz phase).
+// Distinct frames, by default for a 13 ms period (no aliasing of the 10 Hz
+// phase); acqsrc's default 10 ms period gives 10 distinct frames.
 inline std::vector<std::vector<std::uint8_t>> radial_sine_frames(std::uint32_t width, std::uint32_t height,
-                                                                 unsigned count) {
+                                                                 unsigned count, double period_s = 0.013) {
   std::vector<std::vector<std::uint8_t>> frames;
-  for (unsigned n = 0; n < count; ++n) frames.push_back(radial_sine_frame(width, height, n, 0.013));
+  for (unsigned n = 0; n < count; ++n) frames.push_back(radial_sine_frame(width, height, n, period_s));
   return frames;
 }
 

@@ -3,9 +3,11 @@
 // shuffle), and prints GB/s of raw pixels and each case's peak RSS.
 //   zarr_writer_bench [--frames=N] [--dir=PATH] [--threads=T] [--sync=0|1]
 //                     [--rows-in-flight=R] [--case=none|lz4|zstd]
+//                     [--period=S] [--distinct=K]
 // Each case runs in a child process (this program with --case) so that its
 // peak RSS (from wait4) is its own. With --case it runs that case only and
-// prints one "RESULT key=value ..." line.
+// prints one "RESULT key=value ..." line. Frames cycle through K distinct
+// ones of the pattern at S seconds a frame (8 at 13 ms unless told).
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -35,6 +37,8 @@ struct Options {
   bool sync = false;  // the library default
   unsigned rows_in_flight = 1;
   std::string only_case;
+  double period = 0.013;
+  unsigned distinct = 8;
 };
 
 zarr::Compression compression_of(const std::string& name) {
@@ -45,7 +49,7 @@ zarr::Compression compression_of(const std::string& name) {
 }
 
 int run_case(const Options& options) {
-  const auto frames = bench::radial_sine_frames(width, height, 8);
+  const auto frames = bench::radial_sine_frames(width, height, options.distinct, options.period);
   zarr::Settings settings;
   settings.location = options.dir + "/bench-" + options.only_case + ".zarr";
   settings.overwrite = true;
@@ -90,7 +94,8 @@ std::pair<std::string, double> run_child(const Options& options, const std::stri
   const bench::ChildResult result = bench::run_case_in_child(
       {"--case=" + name, "--frames=" + std::to_string(options.frames), "--dir=" + options.dir,
        "--threads=" + std::to_string(options.threads), "--sync=" + std::to_string(options.sync),
-       "--rows-in-flight=" + std::to_string(options.rows_in_flight)});
+       "--rows-in-flight=" + std::to_string(options.rows_in_flight), "--period=" + std::to_string(options.period),
+       "--distinct=" + std::to_string(options.distinct)});
   return {result.output, result.peak_rss_mib};
 }
 
@@ -115,6 +120,10 @@ int main(int argc, char** argv) {
         options.rows_in_flight = unsigned(std::stoul(value));
       else if (name == "--case")
         options.only_case = value;
+      else if (name == "--period")
+        options.period = std::stod(value);
+      else if (name == "--distinct" && std::stoul(value) > 0)
+        options.distinct = unsigned(std::stoul(value));
       else
         throw std::invalid_argument("unknown option " + arg);
     }

@@ -26,7 +26,7 @@ import shutil
 import sys
 import tempfile
 
-from bench_runner import fmt, markdown_table, median, paired_ratio, result_fields, run_child
+from bench_runner import clear, fmt, markdown_table, median, paired_ratio, result_fields, run_child
 from zarr_writer_vs_peers import ZARR_PYTHON
 
 WIDTH, HEIGHT = 1920, 1080
@@ -64,11 +64,6 @@ def cases(build, work, frames):
         "zarr-python none": ["/usr/bin/python3", "-c", ZARR_PYTHON, "none", str(frames), location],
     }
 
-
-def clear(work):
-    for name in os.listdir(work):
-        path = os.path.join(work, name)
-        shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
 
 
 def main():
