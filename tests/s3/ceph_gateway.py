@@ -204,7 +204,7 @@ class CephGateway:
         if self._client is not None:
             self._client.close()
             self._client = None
-        pids = self._pids()
+        pids = self.pids()
         for pid in pids.values():
             _signal(pid, signal.SIGKILL)
         for pid in pids.values():
@@ -215,7 +215,7 @@ class CephGateway:
     def kill_gateway(self):
         """SIGKILLs radosgw (a gateway that dies mid-recording); the monitor and
         OSD stay up. Returns once the process is gone."""
-        pid = self._pids().get("client.rgw.a")
+        pid = self.pids().get("client.rgw.a")
         if pid is None:
             raise RuntimeError("radosgw has no pid file")
         _signal(pid, signal.SIGKILL)
@@ -284,7 +284,8 @@ class CephGateway:
 
     # --- internals ----------------------------------------------------------
 
-    def _pids(self):
+    def pids(self):
+        """{daemon name: pid} from the pid files in run/."""
         pids = {}
         run = os.path.join(self.folder, "run")
         if os.path.isdir(run):
