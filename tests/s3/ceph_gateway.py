@@ -105,6 +105,12 @@ mon data = {folder}/mon.$id
 osd data = {folder}/osd.$id
 osd objectstore = memstore
 memstore device bytes = 4294967296
+# One op thread: memstore keeps its count of used bytes in a plain integer
+# that concurrent op threads update unlocked. Lost updates took it below zero
+# after a bucket was emptied; it wrapped, the OSD called itself full, and
+# every write waited for ever while reads still passed (bench/s3.py, issue 18).
+osd op num shards = 1
+osd op num threads per shard = 1
 osd max object name len = 256
 osd max object namespace len = 64
 ms bind port min = {osd_min}
