@@ -17,7 +17,14 @@ zarrsink cases are child processes timed from start to exit (so they include
 process start, making the frames and the metadata objects); boto3 is timed
 around the uploads only. MB/s is stored bytes (chunk objects + metadata) per
 second, objects/s likewise. Between cases the bucket is emptied and the
-gateway's garbage collection run, so the in-memory OSD does not fill up.
+gateway's garbage collection run, so the in-memory OSD does not fill up;
+after each round a line says how much the OSD holds.
+
+When a case fails, the bench prints the client's error and then the
+gateway's health (tests/s3/gateway_health.py): a verdict that names the
+signs of a stalled gateway it found (RADOS ops waiting or paused, ops
+blocked in the OSD, connections the client gave up on, a full OSD, a daemon
+gone), or says it found none, and then the figures and log tails behind it.
 
   /usr/bin/python3 bench/s3.py [--build build] [--frames 128] [--rounds 3] [--threads 4]
 """
@@ -33,7 +40,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "s3"))
-from ceph_gateway import CephGateway  # noqa: E402
+from ceph_gateway import CephGateway, without_sanitizers  # noqa: E402
+from gateway_health import gateway_health, gateway_summary, memstore_use, memstore_wrapped  # noqa: E402
 
 SETTLE_S = 3  # seconds between cases, after os.sync(): see bench/zarrsink.py
 WIDTH, HEIGHT = 1920, 1080
@@ -60,13 +68,18 @@ def settle():
     time.sleep(SETTLE_S)
 
 
+class CaseFailed(Exception):
+    """A case failed; the message says how, in the client's words where it has them."""
+
+
 def timed_child(command, env):
     settle()
     start = time.monotonic()
     result = subprocess.run(command, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     seconds = time.monotonic() - start
     if result.returncode != 0:
-        raise SystemExit(f"failed ({result.returncode}): {' '.join(command)}\n{result.stdout}{result.stderr}")
+        raise CaseFailed(f"exit status {result.returncode} after {seconds:.0f} s: {' '.join(command)}\n"
+                         f"{result.stdout}{result.stderr}")
     return seconds
 
 
@@ -86,8 +99,14 @@ def empty_bucket(gateway, client):
     for i in range(0, len(keys), 1000):
         client.delete_objects(Bucket=BUCKET, Delete={"Objects": [{"Key": k} for k in keys[i:i + 1000]]})
     # Deleted tails wait hours for RGW's garbage collector; the OSD keeps them in RAM meanwhile.
-    subprocess.run(["radosgw-admin", "gc", "process", "--include-all"], env={**os.environ, "CEPH_CONF": gateway.conf},
-                   capture_output=True, stdin=subprocess.DEVNULL, timeout=300)
+    result = subprocess.run(["radosgw-admin", "gc", "process", "--include-all"],
+                            env={**without_sanitizers(os.environ), "CEPH_CONF": gateway.conf},
+                            capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=300)
+    if result.returncode != 0:  # the OSD would fill up a round later, far from the cause
+        raise CaseFailed(f"radosgw-admin gc process failed ({result.returncode}): {result.stderr.strip()[-500:]}")
+    use = memstore_use(gateway)
+    if use and memstore_wrapped(use):  # else the next write waits 5 minutes for the client to give up
+        raise CaseFailed(f"after emptying the bucket, the OSD's memstore counts {2**64 - use[0]} bytes below zero")
 
 
 def stored_figures(gateway, client, prefix):
@@ -134,33 +153,44 @@ def main():
         gateway.create_bucket(BUCKET)
         client = gateway.s3_client()
         env = {**os.environ, **gateway.env(), "GST_PLUGIN_PATH_1_0": os.path.join(build, "gst")}
+        print(gateway_summary(gateway), flush=True)
+        case = "start"
         try:
             for round_number in range(args.rounds):
                 print(f"round {round_number + 1}", flush=True)
                 for workload, options in WORKLOADS.items():
                     sink = f"zarrsink {options} max-threads={args.threads} compressor=none"
 
+                    case = f"round {round_number + 1}, {workload}, zarrsink -> disk"
                     location = os.path.join(work, "out.zarr")
                     seconds = timed_child(gst_launch(f"{source(args.frames)} ! {sink} location={location}"), env)
                     objects = local_objects(location)
                     record(workload, "zarrsink -> disk", sum(map(len, objects.values())), len(objects), seconds)
                     shutil.rmtree(location)
 
+                    case = f"round {round_number + 1}, {workload}, zarrsink -> S3"
                     seconds = timed_child(gst_launch(f"{source(args.frames)} ! {sink} location=s3://{BUCKET}/z.zarr "
                                                      f"s3-endpoint={gateway.endpoint}"), env)
                     stored_bytes, count = stored_figures(gateway, client, "z.zarr/")
                     if count != len(objects):
-                        raise SystemExit(f"zarrsink stored {count} objects in S3 but {len(objects)} files on disk")
+                        raise CaseFailed(f"zarrsink stored {count} objects in S3 but {len(objects)} files on disk")
                     record(workload, "zarrsink -> S3", stored_bytes, count, seconds)
                     empty_bucket(gateway, client)
 
+                    case = f"round {round_number + 1}, {workload}, boto3 put_object"
                     seconds = boto3_upload(client, objects, "b.zarr", args.threads)
                     record(workload, "boto3 put_object", sum(map(len, objects.values())), len(objects), seconds)
                     del objects
                     empty_bucket(gateway, client)
 
+                case = f"round {round_number + 1}, acqsrc ! fakesink"
                 seconds = timed_child(gst_launch(f"{source(args.frames)} ! fakesink"), env)
                 record("(source)", "acqsrc ! fakesink", args.frames * WIDTH * HEIGHT, args.frames, seconds)
+                print(gateway_summary(gateway), flush=True)
+        except Exception as failure:  # boto3's errors too: the gateway's state tells whose fault it was
+            print(f"\nFAILED in {case}: {failure}\n", flush=True)
+            print(gateway_health(gateway), flush=True)
+            raise SystemExit(1)
         finally:
             shutil.rmtree(work, ignore_errors=True)
 

@@ -105,6 +105,12 @@ mon data = {folder}/mon.$id
 osd data = {folder}/osd.$id
 osd objectstore = memstore
 memstore device bytes = 4294967296
+# One op thread: memstore keeps its count of used bytes in a plain integer
+# that concurrent op threads update unlocked. Lost updates took it below zero
+# after a bucket was emptied; it wrapped, the OSD called itself full, and
+# every write waited for ever while reads still passed (bench/s3.py, issue 18).
+osd op num shards = 1
+osd op num threads per shard = 1
 osd max object name len = 256
 osd max object namespace len = 64
 ms bind port min = {osd_min}
@@ -204,7 +210,7 @@ class CephGateway:
         if self._client is not None:
             self._client.close()
             self._client = None
-        pids = self._pids()
+        pids = self.pids()
         for pid in pids.values():
             _signal(pid, signal.SIGKILL)
         for pid in pids.values():
@@ -215,7 +221,7 @@ class CephGateway:
     def kill_gateway(self):
         """SIGKILLs radosgw (a gateway that dies mid-recording); the monitor and
         OSD stay up. Returns once the process is gone."""
-        pid = self._pids().get("client.rgw.a")
+        pid = self.pids().get("client.rgw.a")
         if pid is None:
             raise RuntimeError("radosgw has no pid file")
         _signal(pid, signal.SIGKILL)
@@ -284,7 +290,8 @@ class CephGateway:
 
     # --- internals ----------------------------------------------------------
 
-    def _pids(self):
+    def pids(self):
+        """{daemon name: pid} from the pid files in run/."""
         pids = {}
         run = os.path.join(self.folder, "run")
         if os.path.isdir(run):
