@@ -2,13 +2,14 @@
 // radial-sine chunks on the given number of threads, without touching the
 // disk. Prints one RESULT line.
 //   blosc_ceiling [--frames=N] [--threads=T] [--cname=lz4|zstd] [--gather]
-//                 [--period=S] [--distinct=K]
+//                 [--period=S] [--distinct=K] [--like-acqsrc]
 // Without --gather it compresses one chunk row laid out in advance, over and
 // over (the "bare blosc" column of the library table). With --gather each
 // chunk is first gathered from the frames (the one copy a writer cannot
 // avoid), by the thread that then compresses it: the tiles of a chunk row
 // are shared by the threads. Frames cycle through K distinct ones of the
-// pattern at S seconds a frame (acqsrc's default: 10 ms, so 10 distinct).
+// pattern at S seconds a frame (acqsrc's default: 10 ms, so 10 distinct);
+// --like-acqsrc makes them exactly as acqsrc does (bench/radial_sine.hh).
 #include <blosc.h>
 
 #include <atomic>
@@ -34,6 +35,7 @@ struct Options {
   bool gather = false;
   double period = 0.013;
   unsigned distinct = 8;
+  bool like_acqsrc = false;
 };
 
 using Frames = std::vector<std::vector<std::uint8_t>>;
@@ -95,12 +97,22 @@ int main(int argc, char** argv) {
       options.period = std::stod(value);
     else if (name == "--distinct" && std::stoul(value) > 0)
       options.distinct = unsigned(std::stoul(value));
+    else if (name == "--like-acqsrc")
+      options.like_acqsrc = true;
     else if (name != "--threads") {
       std::fprintf(stderr, "blosc_ceiling: unknown option %s\n", arg.c_str());
       return 64;
     }
   }
-  const Frames source = bench::radial_sine_frames(width, height, options.distinct, options.period);
+  const Frames patterns = options.like_acqsrc
+                              ? bench::acqsrc_radial_sine_frames(width, height, options.distinct, options.period)
+                              : bench::radial_sine_frames(width, height, options.distinct, options.period);
+  // With --gather, at least a chunk row of frames in distinct memory, as a
+  // camera delivers them: gathering from a few frames that stay in the CPU's
+  // cache would be cheaper than any recording.
+  Frames source;
+  const std::size_t copies = options.gather ? (planes + patterns.size() - 1) / patterns.size() : 1;
+  for (std::size_t c = 0; c < copies; ++c) source.insert(source.end(), patterns.begin(), patterns.end());
   const std::uint64_t rows = (options.frames + planes - 1) / planes;
 
   std::pair<double, std::uint64_t> timed;

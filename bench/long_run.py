@@ -21,9 +21,11 @@ includes the set-up (the row buffers faulted in); a message may cover
 several rows, so the tenths are cut at the nearest message.
 """
 import argparse
+import json
 import os
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -109,12 +111,53 @@ def tenth(samples, first):
     return start, samples[-1]
 
 
-def figures(start, end, row_frames):
+def per_tenth(samples):
+    """CPU µs per frame in each tenth of the frames, cut at the nearest messages."""
+    total, values, start = samples[-1].frames, [], samples[0]
+    for k in range(1, 11):
+        end = next(s for s in samples if s.frames >= total * k / 10)
+        if end.frames > start.frames:
+            values.append((end.cpu - start.cpu) / (end.frames - start.frames) * 1e6)
+        start = end
+    return values
+
+
+def figures(samples, start, end, row_frames):
+    """CPU time per frame and memory over [start, end], and the metadata
+    bytes of a chunk row: the median over the messages in that span of the
+    bytes written beyond the chunk bytes they report, per row. A median,
+    because a message may come while the next row's chunks are being
+    written: those bytes count in the next message's figure, not this one's.
+    The set-up before the first message is left out of the metadata."""
     frames = end.frames - start.frames
-    rows = frames / row_frames
-    metadata = (end.wchar - start.wchar) - (end.chunk_bytes - start.chunk_bytes)
+    span = [s for s in samples if start.frames <= s.frames <= end.frames and s is not samples[0]]
+    per_row = sorted(((b.wchar - a.wchar) - (b.chunk_bytes - a.chunk_bytes)) / ((b.frames - a.frames) / row_frames)
+                     for a, b in zip(span, span[1:]) if b.frames > a.frames)
     return {"frames": frames, "cpu_us_per_frame": (end.cpu - start.cpu) / frames * 1e6, "rss_mib": end.rss_mib,
-            "peak_mib": end.peak_mib, "metadata_per_row": metadata / rows}
+            "peak_mib": end.peak_mib, "metadata_per_row": per_row[len(per_row) // 2] if per_row else float("nan")}
+
+
+def run_workload(name, scale):
+    """Runs one workload here; returns its two table rows."""
+    workload = WORKLOADS[name]
+    frames = int(workload["frames"] * scale)
+    work = tempfile.mkdtemp(prefix="long-run-", dir=os.environ["LONG_RUN_DIR"])
+    try:
+        samples = record(os.path.join(work, "long.zarr"), workload, frames)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    elapsed = samples[-1].time - samples[0].time
+    print(f"{name}: {frames} frames in {elapsed:.1f} s, {len(samples) - 1} progress messages", file=sys.stderr)
+    print(f"{name}: CPU µs per frame, tenth by tenth: {' '.join(f'{v:.2f}' for v in per_tenth(samples))}",
+          file=sys.stderr)
+    rows = []
+    for first, label in ((True, "first tenth"), (False, "last tenth")):
+        start, end = tenth(samples, first)
+        f = figures(samples, start, end, workload["row_frames"])
+        rows.append([f"{name}: {frames:,} x {workload['caps'].split(',', 2)[2]}", label, f"{f['frames']:,}",
+                     f"{f['cpu_us_per_frame']:.2f}", f"{f['rss_mib']:.0f}", f"{f['peak_mib']:.0f}",
+                     f"{f['metadata_per_row'] / 1024:.1f}"])
+    return rows
 
 
 def main():
@@ -122,28 +165,21 @@ def main():
     parser.add_argument("--build", default="build")
     parser.add_argument("--dir", default=tempfile.gettempdir())
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("workloads", nargs="*", default=list(WORKLOADS))
     args = parser.parse_args()
-    os.environ["GST_PLUGIN_PATH_1_0"] = os.path.join(os.path.abspath(args.build), "gst")
-    Gst.init(None)
+    if args.child:  # one workload in this process: its RSS figures are its own
+        Gst.init(None)
+        print(json.dumps(run_workload(args.workloads[0], args.scale)))
+        return
 
+    env = dict(os.environ, GST_PLUGIN_PATH_1_0=os.path.join(os.path.abspath(args.build), "gst"),
+               LONG_RUN_DIR=args.dir)
     rows = []
     for name in args.workloads:
-        workload = WORKLOADS[name]
-        frames = int(workload["frames"] * args.scale)
-        work = tempfile.mkdtemp(prefix="long-run-", dir=args.dir)
-        try:
-            samples = record(os.path.join(work, "long.zarr"), workload, frames)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-        elapsed = samples[-1].time - samples[0].time
-        print(f"{name}: {frames} frames in {elapsed:.1f} s, {len(samples) - 1} progress messages", file=sys.stderr)
-        for first, label in ((True, "first tenth"), (False, "last tenth")):
-            start, end = tenth(samples, first)
-            f = figures(start, end, workload["row_frames"])
-            rows.append([f"{name}: {frames:,} x {workload['caps'].split(',', 2)[2]}", label, f"{f['frames']:,}",
-                         f"{f['cpu_us_per_frame']:.2f}", f"{f['rss_mib']:.0f}", f"{f['peak_mib']:.0f}",
-                         f"{f['metadata_per_row'] / 1024:.1f}"])
+        output = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", f"--scale={args.scale}", name],
+                                env=env, stdout=subprocess.PIPE, text=True, check=True).stdout
+        rows += json.loads(output.splitlines()[-1])
     print()
     print(markdown_table(["recording", "part", "frames", "CPU µs / frame", "RSS (MiB)", "peak RSS so far (MiB)",
                           "metadata KiB / chunk row"], rows))

@@ -3,11 +3,12 @@
 // shuffle), and prints GB/s of raw pixels and each case's peak RSS.
 //   zarr_writer_bench [--frames=N] [--dir=PATH] [--threads=T] [--sync=0|1]
 //                     [--rows-in-flight=R] [--case=none|lz4|zstd]
-//                     [--period=S] [--distinct=K]
+//                     [--period=S] [--distinct=K] [--like-acqsrc]
 // Each case runs in a child process (this program with --case) so that its
 // peak RSS (from wait4) is its own. With --case it runs that case only and
 // prints one "RESULT key=value ..." line. Frames cycle through K distinct
-// ones of the pattern at S seconds a frame (8 at 13 ms unless told).
+// ones of the pattern at S seconds a frame (8 at 13 ms unless told);
+// --like-acqsrc makes them exactly as acqsrc does (bench/radial_sine.hh).
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -39,6 +40,7 @@ struct Options {
   std::string only_case;
   double period = 0.013;
   unsigned distinct = 8;
+  bool like_acqsrc = false;
 };
 
 zarr::Compression compression_of(const std::string& name) {
@@ -49,7 +51,9 @@ zarr::Compression compression_of(const std::string& name) {
 }
 
 int run_case(const Options& options) {
-  const auto frames = bench::radial_sine_frames(width, height, options.distinct, options.period);
+  const auto frames = options.like_acqsrc
+                          ? bench::acqsrc_radial_sine_frames(width, height, options.distinct, options.period)
+                          : bench::radial_sine_frames(width, height, options.distinct, options.period);
   zarr::Settings settings;
   settings.location = options.dir + "/bench-" + options.only_case + ".zarr";
   settings.overwrite = true;
@@ -91,11 +95,16 @@ int run_case(const Options& options) {
 
 // Runs this program with --case=name; returns its output and peak RSS in MiB.
 std::pair<std::string, double> run_child(const Options& options, const std::string& name) {
-  const bench::ChildResult result = bench::run_case_in_child(
-      {"--case=" + name, "--frames=" + std::to_string(options.frames), "--dir=" + options.dir,
-       "--threads=" + std::to_string(options.threads), "--sync=" + std::to_string(options.sync),
-       "--rows-in-flight=" + std::to_string(options.rows_in_flight), "--period=" + std::to_string(options.period),
-       "--distinct=" + std::to_string(options.distinct)});
+  std::vector<std::string> args{"--case=" + name,
+                                "--frames=" + std::to_string(options.frames),
+                                "--dir=" + options.dir,
+                                "--threads=" + std::to_string(options.threads),
+                                "--sync=" + std::to_string(options.sync),
+                                "--rows-in-flight=" + std::to_string(options.rows_in_flight),
+                                "--period=" + std::to_string(options.period),
+                                "--distinct=" + std::to_string(options.distinct)};
+  if (options.like_acqsrc) args.push_back("--like-acqsrc");
+  const bench::ChildResult result = bench::run_case_in_child(args);
   return {result.output, result.peak_rss_mib};
 }
 
@@ -124,6 +133,8 @@ int main(int argc, char** argv) {
         options.period = std::stod(value);
       else if (name == "--distinct" && std::stoul(value) > 0)
         options.distinct = unsigned(std::stoul(value));
+      else if (name == "--like-acqsrc")
+        options.like_acqsrc = true;
       else
         throw std::invalid_argument("unknown option " + arg);
     }
