@@ -4,7 +4,7 @@ highest frame rate at which a live recording runs its whole length (60 s by
 default) with no frame dropped and every frame stored.
 
 A trial records `acqsrc is-live=true` (radial sin, exposure = the frame
-period, caps framerate fixed, `stream-buffers` a quarter second of frames:
+period in whole microseconds, caps framerate fixed, `stream-buffers` a quarter second of frames:
 at 500 fps the default 10 is 20 ms, shorter than the scheduling stalls of
 this VM, and the source alone into fakesink drops frames; a hardware camera
 is given capture buffers for a fraction of a second too) into zarrsink in a child process for the
@@ -51,7 +51,7 @@ def trial(location, spec, fps, seconds, sink=True):
     tail = (f"zarrsink name=rec location={location} compressor={spec['compressor']} clevel=1 shuffle=byte"
             if sink else "fakesink")
     buffers = min(1024, max(10, fps // 4))
-    pipeline = Gst.parse_launch(f"acqsrc name=cam is-live=true exposure-time-us={1e6 / fps:g} stream-buffers={buffers} "
+    pipeline = Gst.parse_launch(f"acqsrc name=cam is-live=true exposure-time-us={1e6 // fps:.0f} stream-buffers={buffers} "
                                 f"! {caps} ! {tail}")
     bus = pipeline.get_bus()
     load = os.getloadavg()[0]
@@ -70,7 +70,7 @@ def trial(location, spec, fps, seconds, sink=True):
         figures.update(received=stats.get_value("frames"), sink_dropped=stats.get_value("frames-dropped"))
     pipeline.set_state(Gst.State.NULL)
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    figures["cores"] = round((usage.ru_utime + usage.ru_stime) / elapsed, 2)
+    figures["cores"] = round((usage.ru_utime + usage.ru_stime) / max(elapsed, 1), 2)
     if error is not None:
         figures["error"] = error.parse_error()[0].message if error else "no EOS within 600 s"
         return figures
