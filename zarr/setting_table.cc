@@ -115,6 +115,11 @@ const SettingSpec table[] = {
      FlagSetting{[](Settings& s) -> bool& { return s.frame_table; }}},
     {"max-threads", "Max threads", "Compression and writing threads (0 = number of cores)",
      NumberSetting<std::uint32_t>{[](Settings& s) -> std::uint32_t& { return s.max_threads; }, 0, 1024}},
+    {"rows-in-flight", "Rows in flight",
+     "Chunk rows being compressed and written while the next one fills (1-64): more ride out longer stalls of "
+     "the disk without back-pressure on a live camera, each costing one more chunk row of memory (checked at start)",
+     NumberSetting<std::uint32_t>{[](Settings& s) -> std::uint32_t& { return s.rows_in_flight; }, 1,
+                                  max_rows_in_flight}},
     {"zarr-version", "Zarr version", "2 (.zarray/.zattrs, OME-NGFF 0.4) or 3 (zarr.json, OME-NGFF 0.5, sharding)",
      NumberSetting<int>{[](Settings& s) -> int& { return s.zarr_version; }, 2, 3}},
     {"chunks-per-shard-x", "Chunks per shard x",

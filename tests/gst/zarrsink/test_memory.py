@@ -98,6 +98,28 @@ class Memory(unittest.TestCase):
                     self.assertLess(rss, 1.5 * GIB, figures[-1])
             print("\n".join(figures))
 
+    def test_rows_in_flight_hold_that_many_more_rows(self):
+        # Rows of 16 planes of 2 MB frames: 33 MB each, so 3 more rows in
+        # flight add about 100 MB; the frames read back alike either way.
+        with TempDir() as tmp:
+            rss = {}
+            for rows in (1, 4):
+                location = f"{tmp}/r{rows}.zarr"
+                status, rss[rows], output = peak_rss_of(
+                    "acqsrc is-live=false num-buffers=200 ! video/x-raw,format=GRAY8,width=1920,height=1080 "
+                    f"! zarrsink location={location} tile-width=960 tile-height=540 tile-planes=16 "
+                    f"compressor=blosc-lz4 rows-in-flight={rows}")
+                self.assertEqual(status, 0, output)
+                array = zarr.open_group(location, mode="r")["0"]
+                self.assertEqual(array.shape, (200, 1, 1080, 1920))
+                for n in (0, 123, 199):
+                    got = array[n, 0].astype(float)
+                    self.assertLessEqual(abs(got - radial_sin([n], 1920, 1080, 0.01)[0]).max(), 1, (rows, n))
+            added = (rss[4] - rss[1]) / 2**20
+            print(f"peak RSS with 1 row in flight {rss[1] / 2**20:.0f} MiB, with 4 {rss[4] / 2**20:.0f} MiB")
+            if "libasan" not in os.environ.get("LD_PRELOAD", ""):
+                self.assertGreater(added, 75, "3 more rows of 33 MB each should be in the peak")
+
     def test_recording_larger_than_its_cgroup_fails_at_start(self):
         cgroup = MemoryCgroup(3 * GIB)
         if not cgroup.path:
@@ -123,6 +145,15 @@ class Memory(unittest.TestCase):
                 self.assertNotEqual(status, 0, output)
                 self.assertIn("needs 8192 MiB for its chunk rows", output)
                 self.assertIn('"tile-planes" (32)', output)
+                self.assertFalse(os.path.exists(refused) and os.listdir(refused), "the refused recording wrote")
+                # 4 planes fit with 1 row in flight (1 GiB); with 8 in flight, 9 rows are 4.5 GiB.
+                status, output = launch(
+                    f"{frames} ! zarrsink location={refused} tile-width=1024 tile-height=1024 tile-planes=4 "
+                    "rows-in-flight=8", preexec_fn=cgroup.enter)
+                self.assertNotEqual(status, 137, "OOM-killed: " + output)
+                self.assertNotEqual(status, 0, output)
+                self.assertIn("needs 4608 MiB for its chunk rows (9 rows of 4 frames", output)
+                self.assertIn("rows in flight (8)", output)
                 self.assertFalse(os.path.exists(refused) and os.listdir(refused), "the refused recording wrote")
         finally:
             cgroup.remove()
