@@ -11,8 +11,9 @@ import time
 SETTLE_S = 5  # seconds of quiet before each case; see run_child()
 
 
-def run_child(command, env=None, settle=True):
-    """Runs command; returns (wall seconds, peak RSS in MiB, stdout+stderr)."""
+def run_child(command, env=None, settle=True, cpu=False):
+    """Runs command; returns (wall seconds, peak RSS in MiB, stdout+stderr),
+    and with cpu=True also its CPU seconds (user + system, every thread)."""
     if settle:
         # Start with nothing dirty in the page cache, and give the disk a
         # moment to finish the write-back it still does below us (this VM's
@@ -28,6 +29,8 @@ def run_child(command, env=None, settle=True):
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         sys.exit(f"failed ({code}): {' '.join(command)}\n{output}")
+    if cpu:
+        return seconds, usage.ru_maxrss / 1024.0, output, usage.ru_utime + usage.ru_stime
     return seconds, usage.ru_maxrss / 1024.0, output
 
 

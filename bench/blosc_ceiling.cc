@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/child_case.hh"
 #include "bench/radial_sine.hh"
 
 namespace {
@@ -53,21 +54,29 @@ void gather_chunk(const Frames& frames, std::uint64_t first, unsigned count, uns
 
 // Runs work(i, chunk, out) for i in [0, items) on the threads, each with its
 // own chunk and output buffers (touched before the clock starts); returns
-// the seconds and the compressed bytes.
+// the seconds, the compressed bytes and the CPU seconds of every thread.
+struct Timed {
+  double seconds;
+  std::uint64_t compressed;
+  double cpu;
+};
+
 template <class Work>
-std::pair<double, std::uint64_t> run_on_threads(const Options& options, std::uint64_t items, Work work) {
+Timed run_on_threads(const Options& options, std::uint64_t items, Work work) {
   std::atomic<std::uint64_t> next{0}, compressed{0};
   std::vector<std::vector<std::uint8_t>> chunks(options.threads, std::vector<std::uint8_t>(chunk_bytes, 1));
   std::vector<std::vector<std::uint8_t>> outs(options.threads,
                                               std::vector<std::uint8_t>(chunk_bytes + BLOSC_MAX_OVERHEAD, 1));
   const auto start = std::chrono::steady_clock::now();
+  const double cpu_at_start = bench::process_cpu_seconds();
   std::vector<std::thread> pool;
   for (unsigned t = 0; t < options.threads; ++t)
     pool.emplace_back([&, t] {
       for (std::uint64_t i; (i = next++) < items;) compressed += work(i, chunks[t].data(), outs[t]);
     });
   for (auto& thread : pool) thread.join();
-  return {std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), compressed.load()};
+  return {std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), compressed.load(),
+          bench::process_cpu_seconds() - cpu_at_start};
 }
 
 std::uint64_t compress(const Options& options, const std::uint8_t* chunk, std::size_t bytes,
@@ -115,7 +124,7 @@ int main(int argc, char** argv) {
   for (std::size_t c = 0; c < copies; ++c) source.insert(source.end(), patterns.begin(), patterns.end());
   const std::uint64_t rows = (options.frames + planes - 1) / planes;
 
-  std::pair<double, std::uint64_t> timed;
+  Timed timed{};
   std::uint64_t raw_bytes = 0;
   if (options.gather) {
     // Every frame once, in rows of 64 planes (the last row as deep as the frames left).
@@ -135,10 +144,10 @@ int main(int argc, char** argv) {
       return compress(options, row[i % tiles_per_row].data(), chunk_bytes, out);
     });
   }
-  const auto [seconds, compressed] = timed;
-  std::printf("RESULT case=%s frames=%llu seconds=%.3f gbps=%.3f ratio=%.2f threads=%u gather=%d\n",
+  const auto [seconds, compressed, cpu] = timed;
+  std::printf("RESULT case=%s frames=%llu seconds=%.3f gbps=%.3f ratio=%.2f threads=%u gather=%d cpu=%.3f\n",
               options.cname.c_str(), static_cast<unsigned long long>(options.gather ? options.frames : rows * planes),
               seconds, double(raw_bytes) / seconds / 1e9, double(raw_bytes) / double(compressed), options.threads,
-              int(options.gather));
+              int(options.gather), cpu);
   return 0;
 }

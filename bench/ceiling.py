@@ -17,6 +17,12 @@ rounds:
                ! zarrsink ... compressor=blosc-lz4, process start to exit
   source       the same acqsrc into fakesink (what making the frames costs)
 Ratios are ceiling seconds / case seconds, medians of the per-round ratios.
+CPU seconds (user + system, every thread) over the same span show how busy
+the 2 cores were; the library's streaming (first frame to its last append,
+close() left out) shows how near the ceiling the writer itself runs, and a
+lower bound for the whole run says what no writer could beat on these
+cores: the library's CPU and the source's shared by 2 cores, plus the
+serial set-up and close.
 
   /usr/bin/python3 bench/ceiling.py [--build build] [--frames 1280] [--rounds 5] [--dir /tmp]
 """
@@ -63,15 +69,22 @@ def main():
     env = dict(os.environ, GST_PLUGIN_PATH_1_0=os.path.join(build, "gst"))
     work = tempfile.mkdtemp(prefix="ceiling-bench-", dir=args.dir)
     seconds = {}  # name -> [seconds per round]; "library" in-process, "library (process)" wall
+    cpu = {}  # name -> [CPU seconds per round], over the same span
     try:
         for round_number in range(args.rounds):
             for name, (command, self_timed) in cases(build, work, args.frames).items():
-                wall, peak, output = run_child(command, env)
+                wall, peak, output, process_cpu = run_child(command, env, cpu=True)
                 clear(work)
-                measured = float(result_fields(output)["seconds"]) if self_timed else wall
+                fields = result_fields(output)
+                measured = float(fields["seconds"]) if self_timed else wall
                 seconds.setdefault(name, []).append(measured)
+                cpu.setdefault(name, []).append(float(fields["cpu"]) if self_timed else process_cpu)
                 if name == "library":
                     seconds.setdefault("library (process)", []).append(wall)
+                    cpu.setdefault("library (process)", []).append(process_cpu)
+                    seconds.setdefault("library streaming", []).append(measured - float(fields["close"]))
+                    seconds.setdefault("library set-up", []).append(float(fields["setup"]))
+                    seconds.setdefault("library close", []).append(float(fields["close"]))
                 print(f"round {round_number + 1} {name:10s} {measured:7.3f} s (process {wall:.3f} s, "
                       f"peak RSS {peak:.0f} MiB)", file=sys.stderr, flush=True)
     finally:
@@ -81,6 +94,7 @@ def main():
     labels = {
         "ceiling": "ceiling: gather + blosc-lz4, 2 threads, nothing written",
         "library": "library, first frame to close() (data on disk)",
+        "library streaming": "library, first frame to its last append (close() left out)",
         "library (process)": "library, process start to exit",
         "zarrsink": "gst-launch-1.0 acqsrc ! zarrsink, process start to exit",
         "source": "gst-launch-1.0 acqsrc ! fakesink (the source alone)",
@@ -89,11 +103,24 @@ def main():
     for name, label in labels.items():
         value = median(seconds[name])
         ratio = paired_ratio(seconds["ceiling"], seconds[name])
-        rows.append([label, fmt(value, 3), fmt(raw_gb / value), f"{ratio:.2f}x"])
+        used = median(cpu.get(name, []))
+        busy = "-" if used is None else f"{used / (THREADS * value):.0%}"
+        rows.append([label, fmt(value, 3), fmt(raw_gb / value), f"{ratio:.2f}x", fmt(used), busy])
+    # What no writer could beat here: the library's and the source's CPU
+    # shared by the 2 cores, then the set-up and the close, which run alone.
+    bound = [(lib + src) / THREADS + setup + close for lib, src, setup, close in
+             zip(cpu["library"], cpu["source"], seconds["library set-up"], seconds["library close"])]
+    rows.append(["lower bound of the whole run on these cores (see below)", fmt(median(bound), 3),
+                 fmt(raw_gb / median(bound)), f"{paired_ratio(seconds['ceiling'], bound):.2f}x", "-", "-"])
     print(f"\n{args.frames} frames of {WIDTH}x{HEIGHT} GRAY8 (radial sin, 10 ms), 960x540x64 chunks, blosc-lz4 "
           f"clevel 1 byte shuffle, {THREADS} threads; median of {args.rounds} interleaved rounds\n")
-    print(markdown_table(["case", "seconds", "GB/s", "ceiling / case"], rows))
-    print("\nceiling / case: the ceiling's time over the case's, median of the per-round ratios (1 = at the ceiling).")
+    print(markdown_table(["case", "seconds", "GB/s", "ceiling / case", "CPU s", "cores busy"], rows))
+    print("\nceiling / case: the ceiling's time over the case's, median of the per-round ratios (1 = at the ceiling). "
+          "CPU s: user + system seconds of every thread over the case's seconds; cores busy: CPU s over "
+          f"{THREADS} cores x seconds. Lower bound: (library CPU s + source CPU s) / {THREADS} + the library's "
+          f"set-up ({fmt(median(seconds['library set-up']), 3)} s: faulting in the row buffers) + its close "
+          f"({fmt(median(seconds['library close']), 3)} s: the last row, then syncfs waits for the disk); "
+          "it leaves out process start and plugin loading.")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,15 @@
 
 namespace bench {
 
+// CPU seconds (user + system) of this process so far, every thread counted:
+// a case's difference over its timed window says how busy the cores were.
+inline double process_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 struct ChildResult {
   std::string output;
   double peak_rss_mib = 0;

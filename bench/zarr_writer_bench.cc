@@ -74,6 +74,7 @@ int run_case(const Options& options) {
   const auto created = std::chrono::steady_clock::now();
   zarr::Writer writer(settings);
   const auto start = std::chrono::steady_clock::now();
+  const double cpu_at_start = bench::process_cpu_seconds();
   for (std::uint64_t n = 0; n < options.frames; ++n) {
     const zarr::PlaneView plane{reinterpret_cast<const std::byte*>(frames[n % frames.size()].data()), width, 1};
     writer.append(zarr::FrameView{std::span(&plane, 1)});
@@ -81,14 +82,16 @@ int run_case(const Options& options) {
   const auto appended = std::chrono::steady_clock::now();
   writer.close();
   const auto end = std::chrono::steady_clock::now();
+  const double cpu = bench::process_cpu_seconds() - cpu_at_start;
   const double seconds = std::chrono::duration<double>(end - start).count();
   const zarr::Stats stats = writer.stats();
   // close= is the part spent in close() (last row, metadata, syncfs): where
-  // the disk's own speed shows.
+  // the disk's own speed shows. cpu= is the CPU time of every thread over seconds=.
   std::printf(
-      "RESULT case=%s frames=%llu seconds=%.3f gbps=%.3f ratio=%.2f close=%.3f setup=%.3f\n", options.only_case.c_str(),
+      "RESULT case=%s frames=%llu seconds=%.3f gbps=%.3f ratio=%.2f close=%.3f setup=%.3f cpu=%.3f\n",
+      options.only_case.c_str(),
       static_cast<unsigned long long>(stats.frames), seconds, stats.bytes_in / seconds / 1e9, stats.compression_ratio(),
-      std::chrono::duration<double>(end - appended).count(), std::chrono::duration<double>(start - created).count());
+      std::chrono::duration<double>(end - appended).count(), std::chrono::duration<double>(start - created).count(), cpu);
   std::filesystem::remove_all(settings.location);
   return 0;
 }
