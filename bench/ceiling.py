@@ -4,9 +4,12 @@
 The ceiling is bench/blosc_ceiling --gather: only the work a writer cannot
 avoid, on the very frames acqsrc makes by default (radial sin at 10 ms, 10
 distinct frames, --like-acqsrc: they compress 2.7x better than the other
-benchmarks' frames, and LZ4 is faster on them): each 960x540x64 chunk gathered from the frames (one copy)
-and compressed with blosc-lz4 clevel 1 byte shuffle, the tiles of a chunk
-row shared by the threads, nothing written. Side by side, interleaved over
+benchmarks' frames, and LZ4 is faster on them): each 960x540x64 chunk
+gathered from the frames (one copy) and compressed with blosc-lz4 clevel 1
+byte shuffle, the tiles of a chunk row shared by the threads, nothing
+written. It is the steady state: its threads gather every frame once before
+the clock starts, since on this VM the first reads of freshly written memory
+by other threads cost about 0.2 s per 145 MB (a camera's buffers are reused). Side by side, interleaved over
 rounds:
   ceiling      that loop, timed around the loop (frames made before)
   library      bench/zarr_writer_bench on the same frames: in-process time
