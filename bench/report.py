@@ -3,8 +3,10 @@
 docs/performance.md: acqsrc against videotestsrc, the zarr library against
 zarr-python / a raw write / a bare blosc loop, zarrsink against filesink,
 fakesink, the library and zarr-python, v2 against v3 sharded and the cost of
-the multiscale pyramid, and (when the Ceph gateway is installed) zarrsink to
-S3 against boto3. Each benchmark interleaves its cases round after round, so
+the multiscale pyramid, a whole recording against the compute ceiling, the
+fastest live camera it keeps up with, the cost over long recordings, (when
+the Ceph gateway is installed) zarrsink to S3 against boto3, and the limits
+of this machine. Each benchmark interleaves its cases round after round, so
 its figures are ratios measured side by side in one run; absolute figures
 move with this shared machine's mood. bench/performance_notes.md (written by
 hand: profiles, what changed, targets missed) is appended as it is.
@@ -14,7 +16,7 @@ hand: profiles, what changed, targets missed) is appended as it is.
 
 --dir must be on the disk the figures are for (not a tmpfs). --quick runs
 every benchmark small, to check that the report builds (its figures mean
-little). A full run takes about 20 minutes.
+little). A full run takes about an hour; run it alone.
 """
 import argparse
 import datetime
@@ -80,12 +82,40 @@ def benchmarks(build, directory, quick):
          [os.path.join(build, "bench", "zarr_format_bench"), "--frames=" + ("128" if quick else "1280"),
           "--rounds=" + rounds, "--dir=" + os.path.join(directory, "format")]),
     ]
+    items += [
+        ("A whole recording against the compute ceiling",
+         "The ceiling is a bare loop doing only the work a writer cannot avoid: each 960x540x64 chunk gathered "
+         "from acqsrc's own frames (one copy) and compressed with blosc-lz4 on 2 threads, nothing written. "
+         "Beside it: the library, a whole `gst-launch-1.0 acqsrc ! zarrsink` run, and the source alone; the CPU "
+         "columns and the lower bound say where the rest of the time goes (see the notes at the end).",
+         [python, f"{HERE}/ceiling.py", "--build", build, "--dir", directory,
+          "--frames", "128" if quick else "1280", "--rounds", "1" if quick else "5"]),
+        ("The same, ten times longer",
+         "12,800 frames: set-up and process start weigh less, the disk's flush at close more.",
+         [python, f"{HERE}/ceiling.py", "--build", build, "--dir", directory,
+          "--frames", "640" if quick else "12800", "--rounds", rounds]),
+        ("The fastest live camera zarrsink keeps up with",
+         "Live recordings of 60 s, the rate stepped up until frames are dropped; the highest passing rate and the "
+         "lowest failing one each run again. `rows-in-flight=4` is the same uncompressed recording with 4 chunk "
+         "rows in flight instead of 1, to ride out stalls of the disk.",
+         [python, f"{HERE}/live_rates.py", "--build", build, "--dir", directory,
+          "--seconds", "5" if quick else "60"]),
+        ("Cost over long recordings",
+         "10 million small frames and 100,000 full-HD frames (v3 sharded) with the frame record and the frame table "
+         "on: the first tenth of the frames against the last.",
+         [python, f"{HERE}/long_run.py", "--build", build, "--dir", directory] + (["--scale", "0.01"] if quick else [])),
+    ]
     if os.path.exists(os.path.join(HERE, "s3.py")) and shutil.which("radosgw"):
         items.append(("zarrsink to S3 (a local Ceph RADOS Gateway)",
                       "zarrsink to the gateway, to the local filesystem, and boto3 uploading the same objects "
                       "with the same parallelism.",
                       [python, f"{HERE}/s3.py", "--build", build, "--dir", directory,
                        "--frames", "64" if quick else "128", "--rounds", rounds]))
+    items.append(("Limits of this machine",
+                  "What this VM does to the figures above, so they can be carried over to another machine: the cost "
+                  "of first touching memory (every benchmark case starts after 5 s of quiet, so its fresh memory is "
+                  "backed anew by the host), the disk's rate, stalls and flush, and how late a thread wakes.",
+                  [python, f"{HERE}/machine_limits.py", "--dir", directory] + (["--quick"] if quick else [])))
     return items
 
 
