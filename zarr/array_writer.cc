@@ -196,14 +196,25 @@ void ArrayWriter::write_shard(RowJob& job, std::size_t index) {
 }
 
 void ArrayWriter::finish_row(RowJob& job) {
-  if (job.fate == RowJob::Fate::written && !context_.failure.failed()) {
-    try {
-      publisher_.row_finished(job.row.row, job.row.frames, job.bytes_stored);
-    } catch (...) {
-      context_.failure.record(std::current_exception());
-    }
+  if (job.fate != RowJob::Fate::written || context_.failure.failed()) {
+    rows_.give_back(job.row);
+    return;
   }
-  rows_.give_back(job.row);
+  // The buffer is free for the next frames before the metadata is written.
+  const std::uint64_t row = job.row.row, frames = job.row.frames, bytes = job.bytes_stored;
+  rows_.give_back_unpublished(job.row);
+  context_.publication.submit([this, row, frames, bytes] { publish_row(row, frames, bytes); });
+}
+
+// A row stored before a failure is published even when the failure comes
+// while it waits for this thread: the dataset ends at the last row stored.
+void ArrayWriter::publish_row(std::uint64_t row, std::uint64_t frames, std::uint64_t bytes) {
+  try {
+    publisher_.row_finished(row, frames, bytes);
+  } catch (...) {
+    context_.failure.record(std::current_exception());
+  }
+  rows_.published();
 }
 
 void ArrayWriter::wait_idle() { rows_.wait_idle(); }

@@ -1,7 +1,8 @@
 // One array of a dataset (a pyramid level): frames go into its row buffers
 // (RowPool); a full row goes to the workers as one job per chunk, or per
 // shard with Zarr v3 sharding (ShardWriter); once every job of a row is done
-// the row is published (MetadataPublisher) and its buffer reused.
+// its buffer is reused and the row is published (MetadataPublisher) on the
+// publication thread.
 #pragma once
 
 #include <atomic>
@@ -40,6 +41,11 @@ struct WriteContext {
   Store& store;
   const CodecChain& codecs;  // what every chunk goes through (stores_as_is(): nothing)
   ThreadPool& pool;
+  // One thread that writes the metadata of finished rows: renaming a
+  // metadata file over the old one can wait a second behind the chunk
+  // writes in the disk's queue (ext4), and neither a worker nor a row
+  // buffer (a live camera's next frames) may wait with it.
+  ThreadPool& publication;
   Failure& failure;
   std::atomic<std::uint64_t>& bytes_written;
   std::atomic<std::uint64_t>& chunks_written;  // chunk files (shard files when sharded)
@@ -48,8 +54,8 @@ struct WriteContext {
 
 class ArrayWriter {
  public:
-  // Called from a worker, once per row, in row order, with what the shape
-  // now covers; no lock of the array is held.
+  // Called from the publication thread, once per row, in row order, with
+  // what the shape now covers; no lock of the array is held.
   using OnPublished = MetadataPublisher::OnPublished;
 
   // Writes the metadata with no frames and faults the row buffers in.
@@ -72,14 +78,16 @@ class ArrayWriter {
   void append(const FrameView& frame);
   // Hands the partial last row to the workers (caller thread, once).
   void submit_last_row();
-  // Waits until the workers have returned every row (after
-  // submit_last_row()). Throws Error(cancelled) while a cancel is requested.
+  // Waits until the workers have returned every row and their metadata is
+  // written (after submit_last_row()). Throws Error(cancelled) while a
+  // cancel is requested.
   void wait_idle();
   // Stopping fast: drops the row being filled, and the rows no worker has
   // started yet (rows being written finish). The shape will cover the rows
   // before the first dropped one. Does not wait: see drain().
   void drop_pending_rows();
-  // Waits until the workers have returned every row, deaf to cancellation.
+  // Waits until the workers have returned every row and the rows given
+  // back are published, deaf to cancellation.
   void drain();
   // Writes the metadata with the final frame count (after wait_idle()).
   void publish_final(std::uint64_t frames);
@@ -93,6 +101,7 @@ class ArrayWriter {
   void write_chunk(RowJob& job, std::size_t index);
   void write_shard(RowJob& job, std::size_t index);
   void finish_row(RowJob& job);
+  void publish_row(std::uint64_t row, std::uint64_t frames, std::uint64_t bytes);
 
   const ArrayLayout layout_;
   const FramePlacement placement_;

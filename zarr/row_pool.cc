@@ -36,15 +36,30 @@ void RowPool::give_back(ChunkRow& row) {
   changed_.notify_all();
 }
 
+void RowPool::give_back_unpublished(ChunkRow& row) {
+  std::lock_guard lock(mutex_);
+  free_rows_.push_back(&row);
+  ++unpublished_;
+  changed_.notify_all();
+}
+
+void RowPool::published() {
+  std::lock_guard lock(mutex_);
+  --unpublished_;
+  changed_.notify_all();
+}
+
+bool RowPool::idle_locked() const { return free_rows_.size() == rows_.size() && unpublished_ == 0; }
+
 void RowPool::wait_idle() {
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [this] { return free_rows_.size() == rows_.size() || cancellation_.cancelled(); });
+  changed_.wait(lock, [this] { return idle_locked() || cancellation_.cancelled(); });
   if (cancellation_.cancelled()) throw recording_interrupted("while waiting for the workers to write the last rows");
 }
 
 void RowPool::drain() {
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [this] { return free_rows_.size() == rows_.size(); });
+  changed_.wait(lock, [this] { return idle_locked(); });
 }
 
 }  // namespace zarr

@@ -1,7 +1,9 @@
 // The chunk-row buffers of one array: 1 + rows_in_flight of them, one being
 // filled by the caller and the others with the workers. Memory does not grow
 // with the recording: when every buffer is out, take() waits for one to come
-// back (back-pressure), unless the recording is cancelled.
+// back (back-pressure), unless the recording is cancelled. A row given back
+// before its metadata is written counts as busy for wait_idle() and drain()
+// until published() says it is.
 #pragma once
 
 #include <condition_variable>
@@ -37,9 +39,14 @@ class RowPool {
   ChunkRow& take();
   // Returns a taken row; any thread.
   void give_back(ChunkRow& row);
+  // Returns a taken row whose metadata is still to be written: its buffer
+  // is free at once, and published() must follow. Any thread.
+  void give_back_unpublished(ChunkRow& row);
+  // The metadata of a row given back unpublished is written. Any thread.
+  void published();
 
-  // Blocks until every row is back. Throws Error(cancelled) at once while a
-  // cancel is requested.
+  // Blocks until every row is back and published. Throws Error(cancelled)
+  // at once while a cancel is requested.
   void wait_idle();
   // The same, deaf to cancellation: before what the workers use goes away.
   void drain();
@@ -47,13 +54,16 @@ class RowPool {
   std::size_t size() const { return rows_.size(); }
 
  private:
+  bool idle_locked() const;
+
   const Cancellation& cancellation_;
   std::vector<std::unique_ptr<ChunkRow>> rows_;
 
   std::mutex mutex_;
   std::condition_variable changed_;  // a row came back, or a cancel was requested
   std::vector<ChunkRow*> free_rows_;
-  Cancellation::Waker waker_;  // last: unregistered before the mutex goes away
+  std::size_t unpublished_ = 0;  // rows given back whose metadata is not written yet
+  Cancellation::Waker waker_;    // last: unregistered before the mutex goes away
 };
 
 }  // namespace zarr

@@ -139,10 +139,11 @@ class Writer::Impl {
   std::uint64_t rows_on_disk_ = 0;
   Progress on_disk_;  // of rows_on_disk_
   std::uint64_t frames_announced_ = 0;
-  bool announcing_ = false;  // a worker is calling on_row_written_
+  bool announcing_ = false;  // on_row_written_ is being called
 
   ThreadPool pool_;  // joined (after the arrays wait for their rows) before anything it uses goes away
-  std::vector<std::unique_ptr<ArrayWriter>> arrays_;  // destroyed first: waits for the workers
+  ThreadPool publication_{1};  // writes the metadata of finished rows, in turn (see WriteContext)
+  std::vector<std::unique_ptr<ArrayWriter>> arrays_;  // destroyed first: waits for the workers and publication
 };
 
 Writer::Impl::Impl(const Settings& settings, std::unique_ptr<Store> store, RowWrittenCallback on_row_written)
@@ -168,7 +169,8 @@ Writer::Impl::Impl(const Settings& settings, std::unique_ptr<Store> store, RowWr
     table_ = std::make_unique<FrameTable>(*store_, settings_,
                                           checked_.axes.axes[checked_.axes.append].chunk * frames_per_step_);
 
-  const WriteContext context{*store_, codecs_, pool_, failure_, bytes_written_, chunks_written_, cancellation_};
+  const WriteContext context{*store_,  codecs_,        pool_,           publication_,
+                             failure_, bytes_written_, chunks_written_, cancellation_};
   for (std::size_t k = 0; k < levels_.size(); ++k) {
     ArrayLayout layout;
     layout.path = level_path(k);
@@ -347,7 +349,7 @@ void Writer::Impl::append_pyramid(const FrameView& frame) {
 }
 
 // Every level publishes the same rows (they hold the same frames), each in
-// order, on whichever worker finished it. A row is on disk for a reader once
+// order, on the publication thread. A row is on disk for a reader once
 // every level has published it; its figures then add up the levels' bytes.
 void Writer::Impl::rows_published(std::size_t level, const PublishedShape& shape) {
   std::unique_lock lock(published_mutex_);
@@ -369,8 +371,8 @@ void Writer::Impl::rows_published(std::size_t level, const PublishedShape& shape
     rows_on_disk_ = everywhere;
     on_disk_ = now;
   }
-  if (!on_row_written_ || announcing_) return;  // the worker announcing now also announces this
-  // One worker announces at a time, without this lock: the callback may
+  if (!on_row_written_ || announcing_) return;  // the call announcing now also announces this
+  // One call announces at a time, without this lock: the callback may
   // post a message or read the stats, and its figures never go backwards.
   announcing_ = true;
   while (on_disk_.frames > frames_announced_) {

@@ -25,7 +25,9 @@ struct Recording {
 
   const CodecChain codecs;  // chunks stored as they are
 
-  WriteContext context() { return {store, codecs, pool, failure, bytes_written, chunks_written, cancellation}; }
+  WriteContext context() {
+    return {store, codecs, pool, publication, failure, bytes_written, chunks_written, cancellation};
+  }
   ArrayWriter::OnPublished recorder() {
     // Rows and frames kept for comparison; the bytes of the last one apart.
     return [this](const PublishedShape& shape) {
@@ -47,6 +49,7 @@ struct Recording {
 
   MemoryStore store;
   ThreadPool pool;
+  ThreadPool publication{1};
   Failure failure;
   std::atomic<std::uint64_t> bytes_written{0}, chunks_written{0};
   Cancellation cancellation;
@@ -117,6 +120,37 @@ TEST(ArrayWriter, RowsArePublishedInOrderWhenWorkersFinishOutOfOrder) {
   EXPECT_EQ(recording.value("0/1/0/0/0"), repeated({{3, 16}, {4, 16}}));
   EXPECT_EQ(recording.chunks_written, 3u);
   EXPECT_EQ(recording.bytes_written, 3u * 32);
+}
+
+// Renaming metadata over the old file can wait a second behind the chunk
+// writes (ext4): the row buffers and the workers go on meanwhile.
+TEST(ArrayWriter, AStalledMetadataWriteHoldsNoRowBufferAndWaitIdleWaitsForIt) {
+  Recording recording(1);
+  const ArrayLayout one_chunk_rows = layout(4, 4, {2, 4, 4});
+  ArrayWriter array(one_chunk_rows, 1, recording.context(), recording.recorder());  // 2 row buffers
+  const OpenGateAtExit open_gate_at_exit{recording.store};
+  recording.store.close_gate([](const std::string& key) { return key == "0/.zarray"; });
+  auto appending = std::async(std::launch::async, [&] {
+    for (std::uint8_t f = 1; f <= 8; ++f) append(array, one_chunk_rows, f);  // 4 rows through 2 buffers
+  });
+  ASSERT_EQ(appending.wait_for(10s), std::future_status::ready) << "a row buffer waited for its metadata";
+  appending.get();
+  ASSERT_TRUE(recording.store.wait_until_stored("0/3/0/0/0"));
+  EXPECT_EQ(shape_on_disk(recording), 0u) << "the metadata is still being written";
+  EXPECT_TRUE(recording.announced().empty());
+
+  auto idle = std::async(std::launch::async, [&] { array.wait_idle(); });
+  EXPECT_EQ(idle.wait_for(50ms), std::future_status::timeout) << "wait_idle() returned before the rows were published";
+  recording.cancellation.cancel();
+  ASSERT_EQ(idle.wait_for(1s), std::future_status::ready);
+  EXPECT_THROW(idle.get(), Error) << "cancel ends the wait for a stalled publication";
+  recording.cancellation.reset();
+
+  recording.store.open_gate();
+  array.wait_idle();
+  EXPECT_EQ(recording.announced(), (std::vector<PublishedShape>{{1, 2}, {2, 4}, {3, 6}, {4, 8}}));
+  EXPECT_EQ(shape_on_disk(recording), 8u);
+  EXPECT_EQ(recording.value("0/3/0/0/0"), repeated({{7, 16}, {8, 16}}));
 }
 
 TEST(ArrayWriter, PartialLastRowIsPaddedWithFillInAReusedBuffer) {
