@@ -98,15 +98,21 @@ void FilesystemStore::put_parts(const std::string& key, std::span<const std::spa
   const fs::path target = root_ / key;
   const fs::path directory = target.parent_path();
   ensure_directory(directory);
-  const fs::path temporary = directory / temporary_name(target);
+  fs::path temporary = directory / temporary_name(target);
 
   // Large values go to the disk straight from the caller's buffer
   // (O_DIRECT): no copy into the page cache, whose fresh pages cost as much
   // as the copy itself here, and no dirty pages for the kernel to throttle.
   const bool direct =
       direct_io_ && !parts.empty() && parts[0].size() >= direct_io_minimum && is_aligned(parts[0].data());
-  FileDescriptor file(
-      ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | (direct ? O_DIRECT : 0), 0644));
+  // A small value that replaces another (metadata) goes into a spare file
+  // when one is ready: rewriting it frees no blocks (see SpareFiles).
+  fs::path spare = direct ? fs::path() : spares_.take(target);
+  FileDescriptor file(spare.empty() ? -1 : ::open(spare.c_str(), O_WRONLY | O_CLOEXEC));
+  if (file.fd >= 0)
+    temporary = spare;
+  else  // no spare, or it went with its folder
+    file.fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | (direct ? O_DIRECT : 0), 0644);
   if (file.fd < 0 && direct && errno == EINVAL) {  // a filesystem without O_DIRECT
     direct_io_ = false;
     file.fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
@@ -141,6 +147,8 @@ void FilesystemStore::put_parts(const std::string& key, std::span<const std::spa
       left -= std::size_t(n);
     }
   }
+  if (temporary == spare && ::ftruncate(file.fd, ::lseek(file.fd, 0, SEEK_CUR)) != 0)  // was longer
+    throw fail("cannot write", errno);
   if (sync_files_) {
     if (::fsync(file.fd) != 0) throw fail("cannot sync", errno);
   } else {
@@ -149,7 +157,18 @@ void FilesystemStore::put_parts(const std::string& key, std::span<const std::spa
     ::sync_file_range(file.fd, 0, 0, SYNC_FILE_RANGE_WRITE);
   }
   if (file.release_and_close() != 0) throw fail("cannot write", errno);
-  if (::rename(temporary.c_str(), target.c_str()) != 0) throw fail("cannot rename into place", errno);
+  // Without a spare, the value being replaced stays open across the rename:
+  // its blocks are then freed at this function's end rather than inside
+  // rename(), under the directory's lock, where a discard's wait would hold
+  // every lookup of a new name in that directory (the workers' new chunks).
+  const SpareFiles::Kept old = spares_.keep(target);
+  const FileDescriptor replaced(old == SpareFiles::Kept::cannot_link ? ::open(target.c_str(), O_RDONLY | O_CLOEXEC)
+                                                                     : -1);
+  if (::rename(temporary.c_str(), target.c_str()) != 0) {
+    const int error = errno;
+    if (old == SpareFiles::Kept::kept) spares_.forget_newest(target);  // it is still the value
+    throw fail("cannot rename into place", error);
+  }
   if (sync_files_) sync_directory(directory);
 }
 
@@ -181,7 +200,7 @@ std::vector<std::string> FilesystemStore::list(const std::string& prefix, std::s
   if (error) throw system_error(ErrorCode::open_failed, "cannot list", root_.string(), error.value());
   for (; it != end && keys.size() < max_keys; it.increment(error)) {
     if (error) throw system_error(ErrorCode::open_failed, "cannot list", root_.string(), error.value());
-    if (it->is_directory(error)) continue;
+    if (it->is_directory(error) || spares_.holds(it->path())) continue;
     std::string key = it->path().lexically_relative(root_).generic_string();
     if (key.starts_with(prefix)) keys.push_back(std::move(key));
   }
@@ -217,6 +236,7 @@ bool FilesystemStore::exists(const std::string& key) const {
 }
 
 void FilesystemStore::flush() {
+  spares_.remove_all();
   if (sync_files_) return;  // every put was synced already
   FileDescriptor root(::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (root.fd < 0) throw system_error(ErrorCode::open_failed, "cannot open", root_.string(), errno);

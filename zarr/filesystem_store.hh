@@ -1,6 +1,7 @@
 // A Store on a local filesystem: the dataset root is a directory, keys are
 // files below it. put() writes a temporary file in the target directory,
-// optionally fsyncs it, and renames it into place.
+// optionally fsyncs it, and renames it into place. A value it replaces is
+// kept as a spare file until flush() (see SpareFiles).
 #pragma once
 
 #include <atomic>
@@ -8,6 +9,7 @@
 #include <mutex>
 #include <unordered_set>
 
+#include "zarr/spare_files.hh"
 #include "zarr/store.hh"
 
 namespace zarr {
@@ -36,6 +38,7 @@ class FilesystemStore final : public Store {
   std::atomic<bool> direct_io_{true};  // off once the filesystem refuses O_DIRECT
   std::mutex directories_mutex_;
   std::unordered_set<std::string> known_directories_;  // saves a mkdir per chunk
+  SpareFiles spares_{std::chrono::seconds(2)};  // a reader of the old value has 2 s to read it
 };
 
 }  // namespace zarr

@@ -51,6 +51,29 @@ TEST(FilesystemStore, PutGetListExistsRemove) {
   EXPECT_TRUE(std::filesystem::is_directory(dir / "a/b/data.zarr"));
 }
 
+// Metadata is replaced at every chunk row; freeing the old file's blocks
+// would send the disk a discard (see SpareFiles), so nothing is freed
+// before flush(), and a reader holding the old value still reads it whole.
+TEST(FilesystemStore, ReplacedValuesAreKeptAsSparesUntilFlush) {
+  TestDir dir;
+  FilesystemStore store(dir / "data.zarr", false);
+  store.put("0/.zarray", bytes("{\"shape\": [0]}"));
+  std::ifstream reader(dir / "data.zarr/0/.zarray");  // opened before the replacements
+  for (int rows = 1; rows <= 5; ++rows) store.put("0/.zarray", bytes("{\"shape\": [" + std::to_string(rows) + "]}"));
+  EXPECT_EQ(text(store.get("0/.zarray")), "{\"shape\": [5]}");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(reader), {}), "{\"shape\": [0]}");
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir / "data.zarr/0")) files += entry.is_regular_file();
+  EXPECT_EQ(files, 6u) << "the value and its 5 replaced files, none freed";
+  EXPECT_EQ(store.list(""), (std::vector<std::string>{"0/.zarray"})) << "spares are not values";
+
+  store.flush();
+  files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir / "data.zarr/0")) files += entry.is_regular_file();
+  EXPECT_EQ(files, 1u) << "flush() deletes the spares";
+  EXPECT_EQ(text(store.get("0/.zarray")), "{\"shape\": [5]}");
+}
+
 // A value of `size` bytes starting `offset` bytes into a page-aligned
 // buffer, each byte different from its neighbours.
 std::span<const std::byte> pattern(const LargeBuffer& buffer, std::size_t offset, std::size_t size) {
