@@ -105,8 +105,8 @@ void FilesystemStore::put_parts(const std::string& key, std::span<const std::spa
   // as the copy itself here, and no dirty pages for the kernel to throttle.
   const bool direct =
       direct_io_ && !parts.empty() && parts[0].size() >= direct_io_minimum && is_aligned(parts[0].data());
-  // A small value that replaces another (metadata) goes into a spare file
-  // when one is ready: rewriting it frees no blocks (see SpareFiles).
+  // A small value goes into a spare file (a replaced one) when one is
+  // ready: rewriting it frees no blocks (see SpareFiles).
   fs::path spare = direct ? fs::path() : spares_.take(target);
   FileDescriptor file(spare.empty() ? -1 : ::open(spare.c_str(), O_WRONLY | O_CLOEXEC));
   if (file.fd >= 0)
@@ -162,11 +162,11 @@ void FilesystemStore::put_parts(const std::string& key, std::span<const std::spa
   // rename(), under the directory's lock, where a discard's wait would hold
   // every lookup of a new name in that directory (the workers' new chunks).
   const SpareFiles::Kept old = spares_.keep(target);
-  const FileDescriptor replaced(old == SpareFiles::Kept::cannot_link ? ::open(target.c_str(), O_RDONLY | O_CLOEXEC)
-                                                                     : -1);
+  const bool unkept = old.outcome == SpareFiles::Outcome::cannot_link;
+  const FileDescriptor replaced(unkept ? ::open(target.c_str(), O_RDONLY | O_CLOEXEC) : -1);
   if (::rename(temporary.c_str(), target.c_str()) != 0) {
     const int error = errno;
-    if (old == SpareFiles::Kept::kept) spares_.forget_newest(target);  // it is still the value
+    if (old.outcome == SpareFiles::Outcome::kept) spares_.forget(old.spare);  // it is still the value
     throw fail("cannot rename into place", error);
   }
   if (sync_files_) sync_directory(directory);

@@ -23,7 +23,7 @@ SpareFiles::~SpareFiles() { remove_all(); }
 
 fs::path SpareFiles::take(const fs::path& target) {
   std::lock_guard lock(mutex_);
-  const auto found = spares_.find(target.string());
+  const auto found = spares_.find(target.parent_path().string());
   if (found == spares_.end() || found->second.empty()) return {};
   std::vector<Spare>& spares = found->second;
   if (Clock::now() - spares.front().replaced < grace_) return {};
@@ -33,30 +33,29 @@ fs::path SpareFiles::take(const fs::path& target) {
 }
 
 SpareFiles::Kept SpareFiles::keep(const fs::path& target) {
-  const fs::path spare = spare_name(target);
-  if (::link(target.c_str(), spare.c_str()) != 0) return errno == ENOENT ? Kept::nothing_there : Kept::cannot_link;
+  fs::path spare = spare_name(target);
+  if (::link(target.c_str(), spare.c_str()) != 0)
+    return {errno == ENOENT ? Outcome::nothing_there : Outcome::cannot_link, {}};
   std::lock_guard lock(mutex_);
-  spares_[target.string()].push_back({spare, Clock::now()});
-  return Kept::kept;
+  spares_[target.parent_path().string()].push_back({spare, Clock::now()});
+  return {Outcome::kept, std::move(spare)};
 }
 
-void SpareFiles::forget_newest(const fs::path& target) {
-  fs::path newest;
+void SpareFiles::forget(const fs::path& spare) {
   {
     std::lock_guard lock(mutex_);
-    const auto found = spares_.find(target.string());
-    if (found == spares_.end() || found->second.empty()) return;
-    newest = std::move(found->second.back().path);
-    found->second.pop_back();
+    std::vector<Spare>& spares = spares_[spare.parent_path().string()];
+    std::erase_if(spares, [&](const Spare& s) { return s.path == spare; });
   }
-  ::unlink(newest.c_str());
+  ::unlink(spare.c_str());
 }
 
 bool SpareFiles::holds(const fs::path& path) const {
   std::lock_guard lock(mutex_);
-  for (const auto& [target, spares] : spares_)
-    for (const Spare& spare : spares)
-      if (spare.path == path) return true;
+  const auto found = spares_.find(path.parent_path().string());
+  if (found == spares_.end()) return false;
+  for (const Spare& spare : found->second)
+    if (spare.path == path) return true;
   return false;
 }
 
@@ -67,7 +66,7 @@ std::size_t SpareFiles::remove_all() {
     spares.swap(spares_);
   }
   std::size_t removed = 0;
-  for (const auto& [target, list] : spares)
+  for (const auto& [directory, list] : spares)
     for (const Spare& spare : list) removed += ::unlink(spare.path.c_str()) == 0;
   return removed;
 }

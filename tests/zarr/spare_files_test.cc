@@ -34,7 +34,7 @@ void replace(SpareFiles& spares, const std::filesystem::path& target, const std:
   std::filesystem::path file = spares.take(target);
   if (file.empty()) file = target.string() + ".new";
   write(file, text);
-  ASSERT_NE(spares.keep(target), SpareFiles::Kept::cannot_link);
+  ASSERT_NE(spares.keep(target).outcome, SpareFiles::Outcome::cannot_link);
   std::filesystem::rename(file, target);
 }
 
@@ -42,7 +42,7 @@ TEST(SpareFiles, AReplacedFileStaysWholeAsASpareAndIsReusedOnlyAfterTheGrace) {
   TestDir dir;
   const std::filesystem::path target = dir / ".zarray";
   SpareFiles spares(200ms);
-  EXPECT_EQ(spares.keep(target), SpareFiles::Kept::nothing_there);
+  EXPECT_EQ(spares.keep(target).outcome, SpareFiles::Outcome::nothing_there);
   write(target, "first");
   const ino_t first = inode(target);
   replace(spares, target, "second");
@@ -79,16 +79,32 @@ TEST(SpareFiles, RemoveAllDeletesEverySpareAndNothingElse) {
   EXPECT_EQ(read(dir / ".zarray"), "newer");
 }
 
-TEST(SpareFiles, ForgetNewestUndoesAKeepWhoseRenameFailed) {
+TEST(SpareFiles, ForgetUndoesAKeepWhoseRenameFailed) {
   TestDir dir;
   const std::filesystem::path target = dir / "zarr.json";
   SpareFiles spares(0ms);
   write(target, "value");
-  ASSERT_EQ(spares.keep(target), SpareFiles::Kept::kept);
-  spares.forget_newest(target);
+  const SpareFiles::Kept kept = spares.keep(target);
+  ASSERT_EQ(kept.outcome, SpareFiles::Outcome::kept);
+  EXPECT_EQ(inode(kept.spare), inode(target));
+  spares.forget(kept.spare);
   EXPECT_TRUE(spares.take(target).empty()) << "the value itself must never be rewritten as a spare";
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1);
   EXPECT_EQ(read(target), "value");
+}
+
+// A frame table's partial chunk is replaced while it fills, then never
+// again: its spares serve the next chunk's key in the same directory.
+TEST(SpareFiles, SparesServeEveryKeyOfTheirDirectoryAndNoOther) {
+  TestDir dir;
+  std::filesystem::create_directory(dir / "other");
+  SpareFiles spares(0ms);
+  write(dir / "0", "chunk 0, part");
+  const ino_t first = inode(dir / "0");
+  replace(spares, dir / "0", "chunk 0, whole");
+  EXPECT_TRUE(spares.take(dir / "other/0").empty()) << "another directory";
+  const std::filesystem::path spare = spares.take(dir / "1");
+  EXPECT_EQ(inode(spare), first);
 }
 
 }  // namespace
