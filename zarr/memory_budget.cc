@@ -97,15 +97,17 @@ void check_recording_memory(const Settings& settings, const std::vector<ImageAxe
   if (full.frames_per_step() > 1)
     drivers += ", \"dimensions\" (" + std::to_string(full.frames_per_step()) + " frames per " + append.name + ")";
   if (append.shard > 1) drivers += ", \"chunks-per-shard-t\" (" + std::to_string(append.shard) + ")";
-  if (settings.rows_in_flight > 1) drivers += ", rows in flight (" + std::to_string(settings.rows_in_flight) + ")";
+  if (settings.rows_in_flight > 1)
+    drivers += ", \"rows-in-flight\" (" + std::to_string(settings.rows_in_flight) + ")";
   if (levels.size() > 1) drivers += ", \"multiscale\" (" + std::to_string(levels.size()) + " levels)";
   // A row of one step cannot be smaller: only fewer frames a step can help.
   const bool one_step = full.steps_per_row() == 1;
-  const std::string advice =
+  std::string advice =
       one_step ? "each row already holds one " + append.name + " of " + std::to_string(full.frames_per_step()) +
                      " frames: lower the sizes in \"dimensions\", record smaller frames, or free memory"
                : "lower tile-planes (or leave it 0 and lower max-bytes-per-chunk), the chunk or shard of the "
                  "append dimension, or chunks-per-shard-t";
+  if (settings.rows_in_flight > 1) advice += "; or lower rows-in-flight";
   throw Error(ErrorCode::insufficient_memory,
               "the recording needs " + mib(needed) + " for its chunk rows (" +
                   std::to_string(1 + settings.rows_in_flight) + " rows of " + std::to_string(full.frames_per_row()) +

@@ -153,7 +153,8 @@ class Memory(unittest.TestCase):
                 self.assertNotEqual(status, 137, "OOM-killed: " + output)
                 self.assertNotEqual(status, 0, output)
                 self.assertIn("needs 4608 MiB for its chunk rows (9 rows of 4 frames", output)
-                self.assertIn("rows in flight (8)", output)
+                self.assertIn('"rows-in-flight" (8)', output)
+                self.assertIn("or lower rows-in-flight", output)
                 self.assertFalse(os.path.exists(refused) and os.listdir(refused), "the refused recording wrote")
         finally:
             cgroup.remove()
