@@ -35,14 +35,14 @@ from bench_runner import markdown_table
 
 FORMATS = {
     "gray8-lz4": dict(width=1920, height=1080, format="GRAY8", compressor="blosc-lz4",
-                      ladder=[1000, 1200, 1500, 2000]),
+                      ladder=[1000, 2000, 3000, 4000]),
     "gray8-none": dict(width=1920, height=1080, format="GRAY8", compressor="none",
                        ladder=[200, 300, 400, 500, 700]),
     # The same with 4 rows in flight: 5 chunk rows of memory ride out longer stalls of the disk.
     "gray8-none-rows4": dict(width=1920, height=1080, format="GRAY8", compressor="none",
                              sink_options="rows-in-flight=4", ladder=[300, 400, 500, 700]),
     "gray16-2048-lz4": dict(width=2048, height=2048, format="GRAY16_LE", compressor="blosc-lz4",
-                            ladder=[150, 200, 250, 300, 400]),
+                            ladder=[200, 400, 600, 800]),
 }
 
 
