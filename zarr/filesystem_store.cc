@@ -54,12 +54,6 @@ constexpr std::size_t direct_io_minimum = 1 << 20;
 
 bool is_aligned(const std::byte* p) { return reinterpret_cast<std::uintptr_t>(p) % direct_io_alignment == 0; }
 
-std::string temporary_name(const fs::path& target) {
-  static std::atomic<std::uint64_t> counter{0};
-  return "." + target.filename().string() + "." + std::to_string(::getpid()) + "-" +
-         std::to_string(counter.fetch_add(1)) + ".partial";
-}
-
 }  // namespace
 
 FilesystemStore::FilesystemStore(fs::path root, bool sync_files) : root_(std::move(root)), sync_files_(sync_files) {
@@ -98,7 +92,7 @@ void FilesystemStore::put_parts(const std::string& key, std::span<const std::spa
   const fs::path target = root_ / key;
   const fs::path directory = target.parent_path();
   ensure_directory(directory);
-  fs::path temporary = directory / temporary_name(target);
+  fs::path temporary = hidden_sibling(target, "partial");
 
   // Large values go to the disk straight from the caller's buffer
   // (O_DIRECT): no copy into the page cache, whose fresh pages cost as much

@@ -37,10 +37,11 @@ void RowPool::give_back(ChunkRow& row) {
 }
 
 void RowPool::give_back_unpublished(ChunkRow& row) {
-  std::lock_guard lock(mutex_);
-  free_rows_.push_back(&row);
-  ++unpublished_;
-  changed_.notify_all();
+  {
+    std::lock_guard lock(mutex_);
+    ++unpublished_;  // before the row is free: the pool never looks idle in between
+  }
+  give_back(row);
 }
 
 void RowPool::published() {

@@ -9,15 +9,11 @@ namespace fs = std::filesystem;
 
 namespace zarr {
 
-namespace {
-
-fs::path spare_name(const fs::path& target) {
+fs::path hidden_sibling(const fs::path& target, const char* kind) {
   static std::atomic<std::uint64_t> counter{0};
   return target.parent_path() / ("." + target.filename().string() + "." + std::to_string(::getpid()) + "-" +
-                                 std::to_string(counter.fetch_add(1)) + ".spare");
+                                 std::to_string(counter.fetch_add(1)) + "." + kind);
 }
-
-}  // namespace
 
 SpareFiles::~SpareFiles() { remove_all(); }
 
@@ -33,7 +29,7 @@ fs::path SpareFiles::take(const fs::path& target) {
 }
 
 SpareFiles::Kept SpareFiles::keep(const fs::path& target) {
-  fs::path spare = spare_name(target);
+  fs::path spare = hidden_sibling(target, "spare");
   if (::link(target.c_str(), spare.c_str()) != 0)
     return {errno == ENOENT ? Outcome::nothing_there : Outcome::cannot_link, {}};
   std::lock_guard lock(mutex_);

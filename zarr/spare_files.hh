@@ -17,6 +17,10 @@
 
 namespace zarr {
 
+// A name beside `target`, hidden and unique in this process:
+// .<name>.<pid>-<n>.<kind> (a temporary file's or a spare's).
+std::filesystem::path hidden_sibling(const std::filesystem::path& target, const char* kind);
+
 class SpareFiles {
  public:
   using Clock = std::chrono::steady_clock;
