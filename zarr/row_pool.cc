@@ -22,9 +22,11 @@ RowPool::~RowPool() { drain(); }
 
 ChunkRow& RowPool::take() {
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [this] { return !free_rows_.empty() || cancellation_.cancelled(); });
+  changed_.wait(lock, [this] {
+    return (!free_rows_.empty() && unpublished_ < rows_.size()) || cancellation_.cancelled();
+  });
   if (cancellation_.cancelled())
-    throw recording_interrupted("while waiting for a free row buffer (the workers are behind)");
+    throw recording_interrupted("while waiting for a free row buffer (the workers or the metadata are behind)");
   ChunkRow* row = free_rows_.back();
   free_rows_.pop_back();
   return *row;

@@ -3,7 +3,10 @@
 // with the recording: when every buffer is out, take() waits for one to come
 // back (back-pressure), unless the recording is cancelled. A row given back
 // before its metadata is written counts as busy for wait_idle() and drain()
-// until published() says it is.
+// until published() says it is; and take() also waits while as many rows as
+// the pool holds are stored but not yet described, so that the chunks on
+// disk never run far ahead of the metadata (a full disk then still leaves
+// the rows before it described, not a dataset of no frames).
 #pragma once
 
 #include <condition_variable>
@@ -35,7 +38,7 @@ class RowPool {
   RowPool& operator=(const RowPool&) = delete;
 
   // A free row, in whatever state its last user left it. Blocks while every
-  // row is out. Throws Error(cancelled) at once while a cancel is requested.
+  // row is out, or while size() rows wait for their metadata. Throws Error(cancelled) at once while a cancel is requested.
   ChunkRow& take();
   // Returns a taken row; any thread.
   void give_back(ChunkRow& row);
