@@ -18,10 +18,11 @@ ThreadPool::~ThreadPool() {
 }
 
 void ThreadPool::submit(std::function<void()> job) {
-  {
-    std::lock_guard lock(mutex_);
-    jobs_.push_back(std::move(job));
-  }
+  // Notified under the lock: once the job may run, its end may let the
+  // pool's owner destroy the pool (a row's publication ends a writer's
+  // drain), and the submitting thread must not touch the pool after that.
+  std::lock_guard lock(mutex_);
+  jobs_.push_back(std::move(job));
   wake_.notify_one();
 }
 
