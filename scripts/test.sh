@@ -84,7 +84,7 @@ if ! $quick; then
     [ -e "$report" ] || continue
     report_count=$((report_count + 1))
     echo "---- sanitizer report $report:"
-    head -n 60 "$report"
+    /usr/bin/python3 scripts/symbolize_sanitizer_report.py "$report" | head -n 80
   done
   count_stage sanitize build-asan/meson-logs/testlog-sanitize.json $result $((SECONDS - start)) $report_count
 
