@@ -38,7 +38,8 @@ class RowPool {
   RowPool& operator=(const RowPool&) = delete;
 
   // A free row, in whatever state its last user left it. Blocks while every
-  // row is out, or while size() rows wait for their metadata. Throws Error(cancelled) at once while a cancel is requested.
+  // row is out, or while size() rows wait for their metadata. Throws
+  // Error(cancelled) at once while a cancel is requested.
   ChunkRow& take();
   // Returns a taken row; any thread.
   void give_back(ChunkRow& row);
